@@ -1,0 +1,120 @@
+/**
+ * The planner: from changes and rules to what each target must revalidate, with reasons.
+ * Pure — the trigger has already captured the before/after snapshots it needs.
+ */
+import { expandPattern, type Pattern } from './patterns';
+import type { Change, EntrySnapshot, ItemKind, PlannedItem, TargetPlan } from './types';
+
+/** A content type's rule with its patterns parsed. */
+export interface CompiledRule {
+  uid: string;
+  paths: Pattern[];
+  tags: Pattern[];
+  /** Target names; undefined means every target. */
+  targets?: string[];
+}
+
+export interface PlannerInput {
+  changes: Change[];
+  rules: Record<string, CompiledRule>;
+  /** Names of the enabled targets, in config order. */
+  targets: string[];
+}
+
+const locales = (change: Change): Array<string | null> => {
+  const seen = new Map<string, string | null>();
+  for (const s of [...change.before, ...change.after]) seen.set(String(s.locale), s.locale);
+  return [...seen.values()];
+};
+
+const inLocale = (snapshots: EntrySnapshot[], locale: string | null) =>
+  snapshots.find((s) => s.locale === locale);
+
+const describe = (change: Change, locale: string | null) =>
+  `${change.uid} ${change.documentId}${locale ? ` (${locale})` : ''}`;
+
+/** Collects items per target, merging reasons and change indexes of equal items. */
+class PlanBuilder {
+  private readonly plans = new Map<string, { items: Map<string, PlannedItem>; skipped: string[] }>();
+
+  constructor(targets: string[]) {
+    for (const t of targets) this.plans.set(t, { items: new Map(), skipped: [] });
+  }
+
+  add(targets: string[], kind: ItemKind, value: string, reason: string, change: number) {
+    for (const target of targets) {
+      const plan = this.plans.get(target);
+      if (!plan) continue;
+      const key = `${kind}\u0000${value}`;
+      let item = plan.items.get(key);
+      if (!item) {
+        item = { kind, value, reasons: [], changes: [] };
+        plan.items.set(key, item);
+      }
+      if (!item.reasons.includes(reason)) item.reasons.push(reason);
+      if (!item.changes.includes(change)) item.changes.push(change);
+    }
+  }
+
+  skip(targets: string[], note: string) {
+    for (const target of targets) {
+      const plan = this.plans.get(target);
+      if (plan && !plan.skipped.includes(note)) plan.skipped.push(note);
+    }
+  }
+
+  build(): TargetPlan[] {
+    return [...this.plans.entries()]
+      .map(([target, p]) => ({ target, items: [...p.items.values()], skipped: p.skipped }))
+      .filter((p) => p.items.length > 0 || p.skipped.length > 0);
+  }
+}
+
+/**
+ * Own-rule planning: for each change, the entry's pages and tags before and after the write.
+ * A value present after is the entry's own page; one present only before is an old page (renamed,
+ * unpublished or deleted) that must be revalidated so it stops showing stale content.
+ */
+export function plan(input: PlannerInput): TargetPlan[] {
+  const builder = new PlanBuilder(input.targets);
+  input.changes.forEach((change, index) => {
+    const rule = input.rules[change.uid];
+    if (!rule) return;
+    const targets = rule.targets ? input.targets.filter((t) => rule.targets!.includes(t)) : input.targets;
+    if (targets.length === 0) return;
+
+    const groups: Array<[ItemKind, Pattern[], boolean]> = [
+      ['path', rule.paths, true],
+      ['tag', rule.tags, false],
+    ];
+    for (const [kind, patterns, encode] of groups) {
+      for (const pattern of patterns) {
+        if (pattern.plain) {
+          builder.add(targets, kind, pattern.source, `list page of ${change.uid} (${change.action})`, index);
+          continue;
+        }
+        for (const locale of locales(change)) {
+          const before = inLocale(change.before, locale);
+          const after = inLocale(change.after, locale);
+          const expand = (s: EntrySnapshot) =>
+            expandPattern(pattern, { uid: change.uid, documentId: change.documentId, locale, entry: s.entry }, { encode });
+          const afterValues = after ? expand(after) : undefined;
+          const beforeValues = before ? expand(before) : undefined;
+          const what = describe(change, locale);
+          for (const value of afterValues?.values ?? []) {
+            builder.add(targets, kind, value, `own ${kind === 'path' ? 'page' : kind} of ${what}`, index);
+          }
+          for (const value of beforeValues?.values ?? []) {
+            if (afterValues?.values.includes(value)) continue;
+            const why = after ? 'old value before the change' : `gone after ${change.action}`;
+            builder.add(targets, kind, value, `${why}: ${what}`, index);
+          }
+          for (const note of [...(afterValues?.dropped ?? []), ...(beforeValues?.dropped ?? [])]) {
+            builder.skip(targets, `${what}: ${note}`);
+          }
+        }
+      }
+    }
+  });
+  return builder.build();
+}
