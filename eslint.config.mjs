@@ -8,6 +8,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'coverage/**',
+      '.tmp/**',
       'test/app/build/**',
       'test/app/.strapi/**',
       'test/.output/**',

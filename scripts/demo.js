@@ -55,6 +55,7 @@ function buildAdminIfStale() {
 async function main() {
   fs.mkdirSync(path.join(APP_DIR, '.tmp'), { recursive: true });
   process.env.DATABASE_CLIENT = 'sqlite';
+  process.env.STRAPI_TELEMETRY_DISABLED = 'true';
   process.env.DATABASE_FILENAME = process.env.DATABASE_FILENAME || '.tmp/demo.db';
   process.env.PORT = String(PORT);
   process.env.HOST = process.env.HOST || '127.0.0.1';

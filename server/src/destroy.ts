@@ -1,5 +1,9 @@
 import type { Core } from '@strapi/strapi';
 
-const destroy = (_: { strapi: Core.Strapi }) => {};
+import { getService } from './services/get-service';
+
+const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await getService(strapi, 'worker').stop();
+};
 
 export default destroy;

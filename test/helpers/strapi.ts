@@ -36,6 +36,8 @@ export const testAppEnv = (database: TestDatabase, options: BootOptions = {}) =>
   ...database.env,
   REVALIDATION_CONFIG: JSON.stringify(options.config ?? {}),
   REVALIDATION_DISABLED: options.pluginDisabled ? 'true' : 'false',
+  // Tests talk to 127.0.0.1 only.
+  STRAPI_TELEMETRY_DISABLED: 'true',
   // Strapi's own request logger is noise in test output.
   STRAPI_LOG_LEVEL: process.env.STRAPI_LOG_LEVEL || 'error',
 });

@@ -60,6 +60,7 @@ describe('the packed plugin in a freshly scaffolded Strapi app', () => {
         'dist/server/index.mjs',
         'dist/admin/index.js',
         'dist/admin/index.mjs',
+        'dist/verify/index.js',
       ])
     );
     expect(packedFiles.filter((f) => /^(test|scripts|server\/src|admin\/src|\.ci)\//.test(f))).toEqual([]);
@@ -109,6 +110,20 @@ describe('the packed plugin in a freshly scaffolded Strapi app', () => {
     },
     15 * MINUTE
   );
+
+  it('exports verifyWebhook from the package root, without loading Strapi', async () => {
+    expect(appDir).toBeDefined();
+    const script = `
+      const { verifyWebhook, signatureHeaders } = require('strapi-plugin-revalidation');
+      const body = JSON.stringify({ paths: ['/'] });
+      const headers = signatureHeaders('whsec_' + Buffer.alloc(24, 7).toString('base64'), 'msg_1', body);
+      const parsed = verifyWebhook('whsec_' + Buffer.alloc(24, 7).toString('base64'), headers, body);
+      const strapiLoaded = Object.keys(require.cache).some((f) => f.includes('@strapi'));
+      process.stdout.write(JSON.stringify({ parsed, strapiLoaded }));
+    `;
+    const { stdout } = await sh('node', ['-e', script], appDir);
+    expect(JSON.parse(stdout)).toEqual({ parsed: { paths: ['/'] }, strapiLoaded: false });
+  });
 
   it(
     'boots with the plugin enabled by its id, loaded from node_modules',

@@ -1,4 +1,6 @@
+import { defaultConfig, validateConfig } from './schema';
+
 export default {
-  default: () => ({}),
-  validator() {},
+  default: defaultConfig,
+  validator: validateConfig,
 };

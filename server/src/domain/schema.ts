@@ -1,0 +1,131 @@
+/**
+ * What the pipeline needs from Strapi's content-type schemas, read through a narrow shape so it
+ * is unit-tested on fixtures: checking that rule patterns name real fields, and which relations
+ * and components a snapshot must populate.
+ */
+import { fieldPaths, parsePattern } from './patterns';
+
+export interface AttributeLike {
+  type: string;
+  target?: string;
+  component?: string;
+  components?: string[];
+  relation?: string;
+}
+
+export interface SchemaLike {
+  uid?: string;
+  kind?: string;
+  attributes: Record<string, AttributeLike>;
+  options?: { draftAndPublish?: boolean };
+  pluginOptions?: { i18n?: { localized?: boolean } };
+}
+
+export interface Schemas {
+  contentTypes: Record<string, SchemaLike>;
+  components: Record<string, SchemaLike>;
+}
+
+/** Attribute types whose value can go into a path or tag. */
+const SCALAR_TYPES = new Set([
+  'string', 'text', 'uid', 'email', 'enumeration', 'integer', 'biginteger', 'float', 'decimal',
+  'date', 'datetime', 'time', 'boolean',
+]);
+/** Columns every entry has, usable at the end of a relation path: `{author.documentId}`. */
+const SYSTEM_FIELDS = new Set(['id', 'documentId', 'locale']);
+
+export const hasDraftAndPublish = (schema: SchemaLike) => schema.options?.draftAndPublish === true;
+export const isLocalized = (schema: SchemaLike) => schema.pluginOptions?.i18n?.localized === true;
+
+/** Checks one dotted field path against the schemas; returns the problem, or undefined. */
+export function checkFieldPath(uid: string, path: string[], schemas: Schemas): string | undefined {
+  let schema: SchemaLike | undefined = schemas.contentTypes[uid];
+  let where = uid;
+  for (let i = 0; i < path.length; i++) {
+    const name = path[i];
+    const last = i === path.length - 1;
+    if (!schema) return `${where} has no schema`;
+    if (SYSTEM_FIELDS.has(name) && last) return undefined;
+    const attribute: AttributeLike | undefined = schema.attributes[name];
+    if (!attribute) return `${where} has no field "${name}"`;
+    const shown = path.slice(0, i + 1).join('.');
+    if (attribute.type === 'relation' || attribute.type === 'component') {
+      if (last) return `"${shown}" is a ${attribute.type}: name one of its fields, such as {${shown}.slug}`;
+      if (attribute.type === 'relation') {
+        if (!attribute.target) return `"${shown}" is a polymorphic relation, which patterns cannot follow`;
+        schema = schemas.contentTypes[attribute.target];
+        where = attribute.target;
+      } else {
+        schema = schemas.components[attribute.component!];
+        where = attribute.component!;
+      }
+      continue;
+    }
+    if (attribute.type === 'dynamiczone') return `"${shown}" is a dynamic zone, which patterns cannot read`;
+    if (!SCALAR_TYPES.has(attribute.type)) return `"${shown}" is of type ${attribute.type}, which has no text value`;
+    if (!last) return `"${shown}" is a ${attribute.type} field and has no field "${path[i + 1]}"`;
+  }
+  return undefined;
+}
+
+/** Problems with the rules that only the loaded schemas reveal: unknown types and fields. */
+export function checkRules(
+  rules: Record<string, { paths: string[]; tags?: string[] }>,
+  schemas: Schemas
+): string[] {
+  const problems: string[] = [];
+  for (const [uid, rule] of Object.entries(rules)) {
+    if (!schemas.contentTypes[uid]) {
+      problems.push(`rules["${uid}"]: no content type has this uid`);
+      continue;
+    }
+    const groups: Array<['paths' | 'tags', string[]]> = [['paths', rule.paths], ['tags', rule.tags ?? []]];
+    for (const [key, patterns] of groups) {
+      patterns.forEach((source, i) => {
+        for (const path of fieldPaths(parsePattern(source))) {
+          const problem = checkFieldPath(uid, path, schemas);
+          if (problem) problems.push(`rules["${uid}"].${key}[${i}] ({${path.join('.')}}): ${problem}`);
+        }
+      });
+    }
+  }
+  return problems;
+}
+
+export type Populate = Record<string, true | { populate: Populate }>;
+
+/**
+ * The `populate` for strapi.db.query that loads the relations and components the field paths
+ * cross (scalars come with the row). Paths must have passed checkFieldPath.
+ */
+export function populateFor(uid: string, paths: string[][], schemas: Schemas): Populate {
+  const root: Populate = {};
+  for (const path of paths) {
+    let schema: SchemaLike | undefined = schemas.contentTypes[uid];
+    let level = root;
+    for (let i = 0; i < path.length - 1 && schema; i++) {
+      const attribute: AttributeLike | undefined = schema.attributes[path[i]];
+      if (!attribute || (attribute.type !== 'relation' && attribute.type !== 'component')) break;
+      const existing = level[path[i]];
+      const node: { populate: Populate } = existing && existing !== true ? existing : { populate: {} };
+      level[path[i]] = node;
+      level = node.populate;
+      schema =
+        attribute.type === 'relation'
+          ? schemas.contentTypes[attribute.target!]
+          : schemas.components[attribute.component!];
+    }
+  }
+  return simplify(root);
+}
+
+/** `{ populate: {} }` becomes `true`: populate the relation, no deeper. */
+function simplify(populate: Populate): Populate {
+  return Object.fromEntries(
+    Object.entries(populate).map(([k, v]) => {
+      if (v === true) return [k, true];
+      const inner = simplify(v.populate);
+      return [k, Object.keys(inner).length ? { populate: inner } : true];
+    })
+  );
+}

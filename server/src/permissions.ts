@@ -1,0 +1,13 @@
+/** Admin permission actions of the plugin, registered in register() and checked on its routes. */
+export const ACTIONS = {
+  readLog: 'plugin::revalidation.log.read',
+} as const;
+
+export const PERMISSION_ACTIONS = [
+  {
+    section: 'plugins',
+    displayName: 'Read the revalidation log',
+    uid: 'log.read',
+    pluginName: 'revalidation',
+  },
+];

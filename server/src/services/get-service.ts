@@ -1,0 +1,22 @@
+import type { Core } from '@strapi/strapi';
+
+import { PLUGIN_ID } from '../plugin-id';
+import type { DeliveryService } from './delivery';
+import type { LogService } from './log';
+import type { OutboxService } from './outbox';
+import type { SettingsService } from './settings';
+import type { TriggerService } from './trigger';
+import type { WorkerService } from './worker';
+
+interface Services {
+  settings: SettingsService;
+  trigger: TriggerService;
+  outbox: OutboxService;
+  delivery: DeliveryService;
+  worker: WorkerService;
+  log: LogService;
+}
+
+/** Typed access to the plugin's services. */
+export const getService = <K extends keyof Services>(strapi: Core.Strapi, name: K): Services[K] =>
+  strapi.plugin(PLUGIN_ID).service(name) as Services[K];
