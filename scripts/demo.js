@@ -4,6 +4,7 @@
 // a seeded admin user and content, and a frontend receiver on 127.0.0.1 that prints what it gets.
 
 const { spawnSync } = require('child_process');
+const { createHash } = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
@@ -11,7 +12,9 @@ const { createStrapi } = require('@strapi/strapi');
 
 const { formatRequest, startReceiver } = require('./lib/receiver');
 const { DEMO_ADMIN, seedAdmin, seedContent } = require('./lib/seed');
-const { demoPluginConfig } = require('./lib/demo-config');
+const { DEMO_SECRET, demoPluginConfig } = require('./lib/demo-config');
+// The package root, as a frontend would import it (built by the npm script before the demo).
+const { verifyWebhook } = require('strapi-plugin-revalidation');
 
 const ROOT = path.resolve(__dirname, '..');
 const APP_DIR = path.join(ROOT, 'test', 'app');
@@ -21,35 +24,42 @@ const PORT = Number(process.env.PORT || 1337);
 const RECEIVER_PORT = Number(process.env.DEMO_RECEIVER_PORT || 4010);
 
 /**
- * Newest modification time of any file under `dir` (0 when it does not exist).
+ * A hash of every file under `dir` (names and contents): the plugin's built admin. The npm script
+ * rebuilds dist/ before each demo, so modification times always change; contents only do when
+ * the admin code did.
  * @param {string} dir
- * @returns {number}
+ * @returns {string}
  */
-function newestMtime(dir) {
-  if (!fs.existsSync(dir)) return 0;
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    const time = entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs;
-    newest = Math.max(newest, time);
-  }
-  return newest;
+function hashTree(dir) {
+  const hash = createHash('sha256');
+  /** @param {string} current */
+  const walk = (current) => {
+    if (!fs.existsSync(current)) return;
+    for (const entry of fs.readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(path.relative(dir, full)).update(fs.readFileSync(full));
+    }
+  };
+  walk(dir);
+  return hash.digest('hex');
 }
 
-/** Builds the admin panel of test/app when it is missing or older than the plugin's admin code. */
+/** Builds the admin panel of test/app when it is missing or the plugin's admin code changed. */
 function buildAdminIfStale() {
-  const marker = path.join(APP_DIR, 'build', 'index.html');
-  const builtAt = fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
-  if (builtAt > newestMtime(path.join(ROOT, 'dist', 'admin'))) return;
-  process.stdout.write('Building the admin panel (first run or plugin admin changed, ~30 s)…\n');
+  const stamp = path.join(APP_DIR, 'build', '.plugin-admin-hash');
+  const current = hashTree(path.join(ROOT, 'dist', 'admin'));
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === current) return;
+  process.stdout.write('Building the admin panel (first run or plugin admin changed, ~40 s)…\n');
   const result = spawnSync(STRAPI_BIN, ['build'], {
     cwd: APP_DIR,
     stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' },
   });
   if (result.status !== 0) {
     throw new Error(`the admin build failed (exit ${result.status}); see the output above`);
   }
+  fs.writeFileSync(stamp, current);
 }
 
 async function main() {
@@ -64,7 +74,15 @@ async function main() {
 
   const receiver = await startReceiver({
     port: RECEIVER_PORT,
-    onRequest: (request) => process.stdout.write(`${formatRequest(request)}\n`),
+    onRequest: (request) => {
+      let signature = 'signature ok';
+      try {
+        verifyWebhook(DEMO_SECRET, request.headers, request.rawBody);
+      } catch (error) {
+        signature = `signature REJECTED: ${/** @type {Error} */ (error).message}`;
+      }
+      process.stdout.write(`${formatRequest(request)} (${signature})\n`);
+    },
   });
   process.env.REVALIDATION_CONFIG = JSON.stringify(demoPluginConfig(receiver.url));
 
@@ -100,6 +118,7 @@ async function main() {
       `  Admin panel:       ${base}/admin`,
       `  Log in with:       ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`,
       `  Frontend receiver: ${receiver.url} (every request it gets is printed below)`,
+      `  Signing secret:    ${DEMO_SECRET}`,
       `  Database:          ${path.resolve(APP_DIR, process.env.DATABASE_FILENAME)}`,
       `  Content:           ${seeded ? 'seeded (3 articles, 2 authors, 2 categories, site header)' : 'kept from the last run'}`,
       '  Stop with Ctrl-C.',

@@ -1,5 +1,8 @@
+import { DEMO_SECRET, demoPluginConfig } from '../../scripts/lib/demo-config';
 import { DEMO_ADMIN, seedAdmin, seedContent } from '../../scripts/lib/seed';
+import { verifyWebhook } from '../../server/src/domain/signing';
 import { formatRequest, startReceiver, type ReceivedRequest } from '../helpers/receiver';
+import { outboxDrained, receivedPaths } from '../helpers/revalidation';
 import { bootStrapi, type TestStrapi } from '../helpers/strapi';
 
 describe('demo seeding', () => {
@@ -104,4 +107,39 @@ describe('demo receiver', () => {
       await receiver.close();
     }
   });
+});
+
+describe('the demo wiring', () => {
+  it('a publish in the demo reaches the demo receiver, signed with the demo secret', async () => {
+    const receiver = await startReceiver();
+    const app = await bootStrapi({ config: demoPluginConfig(receiver.url) });
+    try {
+      await seedContent(app.strapi);
+      // Seeding publishes content: the receiver hears about all of it.
+      await receiver.waitFor((all) => receivedPaths(all).includes('/blog/hello-world'));
+      await outboxDrained(app.strapi);
+      receiver.requests.length = 0;
+
+      const [article] = await app.strapi
+        .documents('api::article.article' as any)
+        .findMany({ filters: { slug: 'hello-world' }, status: 'published' } as any);
+      await app.strapi
+        .documents('api::article.article' as any)
+        .update({ documentId: article.documentId, data: { slug: 'hello-again' }, status: 'published' } as any);
+      await receiver.waitFor((all) => receivedPaths(all).includes('/blog/hello-again'));
+      expect(receivedPaths(receiver.requests).sort()).toEqual([
+        '/authors/ann',
+        '/blog',
+        '/blog/hello-again',
+        '/blog/hello-world',
+        '/categories/news',
+      ]);
+      const [request] = receiver.requests;
+      expect(request.url).toBe('/api/revalidate');
+      expect(verifyWebhook(DEMO_SECRET, request.headers, request.rawBody)).toEqual(request.json);
+    } finally {
+      await app.stop();
+      await receiver.close();
+    }
+  }, 60_000);
 });
