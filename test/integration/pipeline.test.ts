@@ -280,6 +280,17 @@ describe('GET /revalidation/logs', () => {
     expect(JSON.stringify(res.body.error)).toContain(field);
   });
 
+  it('prunes rows older than log.retentionDays (30 by default), keeping the rest', async () => {
+    const logs = app.strapi.db.query('plugin::revalidation.log' as any);
+    const old = new Date(Date.now() - 31 * 24 * 3600 * 1000);
+    await logs.create({ data: { target: 'web', batchId: 'msg_old', attempt: 1, status: 'success', createdAt: old } });
+    const before = await logs.count({});
+    const pruned = await app.strapi.plugin('revalidation').service('log').prune(30, new Date());
+    expect(pruned).toBe(1);
+    expect(await logs.count({})).toBe(before - 1);
+    expect(await logs.count({ where: { batchId: 'msg_old' } })).toBe(0);
+  });
+
   it('answers 401 without an admin token', async () => {
     const res = await app.http().get('/revalidation/logs');
     expect(res.status).toBe(401);

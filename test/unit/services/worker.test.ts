@@ -1,0 +1,146 @@
+/**
+ * The worker's timing on fake timers, with the outbox, delivery and log replaced by in-memory
+ * stand-ins (their real behaviour is proven against a real Strapi in test/integration).
+ */
+import { createWorkerService } from '../../../server/src/services/worker';
+import type { AttemptResult } from '../../../server/src/services/delivery';
+import type { StoredBatch } from '../../../server/src/services/outbox';
+
+const NOW = new Date('2026-11-22T10:00:00Z').getTime();
+
+function setup(options: { attempts?: number; result: AttemptResult; debounceMs?: number }) {
+  const batch: StoredBatch = {
+    id: 1,
+    batchId: 'msg_1',
+    target: 'web',
+    state: 'pending',
+    attempts: options.attempts ?? 0,
+    nextAttemptAt: new Date(NOW),
+    content: { target: 'web', paths: ['/a'], tags: [], layouts: [], events: [], reasons: {}, skipped: [] },
+  };
+  let due: StoredBatch[] = [batch];
+  const calls = {
+    planPending: 0,
+    reschedule: [] as Array<{ attempts: number; at: number }>,
+    close: [] as string[],
+    remove: 0,
+    logged: [] as string[],
+  };
+  const services: Record<string, any> = {
+    settings: {
+      get: () => ({ debounceMs: options.debounceMs ?? 500, retryAttempts: 3, retentionDays: 30 }),
+      target: () => ({ name: 'web', enabled: true }),
+    },
+    outbox: {
+      planPending: async () => {
+        calls.planPending++;
+        return { planned: 0 };
+      },
+      due: async () => {
+        const list = due;
+        due = [];
+        return list;
+      },
+      nextDue: async () => undefined,
+      claim: async () => true,
+      renew: async () => true,
+      release: async () => undefined,
+      remove: async () => void calls.remove++,
+      reschedule: async (_: StoredBatch, attempts: number, at: Date) => void calls.reschedule.push({ attempts, at: at.getTime() }),
+      close: async (_: StoredBatch, state: string) => void calls.close.push(state),
+    },
+    delivery: { attempt: async () => options.result },
+    log: {
+      record: async (_: StoredBatch, attempt: number, status: string) => void calls.logged.push(`${attempt} ${status}`),
+      prune: async () => 0,
+    },
+  };
+  const strapi: any = {
+    plugin: () => ({ service: (name: string) => services[name] }),
+    db: { transaction: (cb: () => Promise<unknown>) => cb() },
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+  };
+  return { worker: createWorkerService({ strapi }), calls };
+}
+
+/** Lets pending promise callbacks run between fake timer steps. */
+const flush = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+};
+
+describe('worker timing (fake timers)', () => {
+  beforeEach(() => jest.useFakeTimers({ now: NOW }));
+  afterEach(() => jest.useRealTimers());
+
+  it.each<[number, number, number]>([
+    // attempt that fails → retry delay bounds (±20 % jitter around 1 s, 5 s, 30 s)
+    [0, 800, 1200],
+    [1, 4000, 6000],
+  ])('a retryable failure on attempt %i+1 is rescheduled %i–%i ms later', async (attempts, min, max) => {
+    const { worker, calls } = setup({ attempts, result: { outcome: { kind: 'retry' }, durationMs: 5, error: 'HTTP 503' } });
+    worker.start();
+    await jest.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(calls.logged).toEqual([`${attempts + 1} retrying`]);
+    expect(calls.reschedule).toHaveLength(1);
+    const delay = calls.reschedule[0].at - NOW;
+    expect(delay).toBeGreaterThanOrEqual(min);
+    expect(delay).toBeLessThanOrEqual(max);
+    await worker.stop();
+  });
+
+  it('honours Retry-After over the schedule', async () => {
+    const { worker, calls } = setup({ result: { outcome: { kind: 'retry', retryAfterMs: 60_000 }, durationMs: 5 } });
+    worker.start();
+    await jest.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(calls.reschedule[0].at - NOW).toBeGreaterThanOrEqual(60_000);
+    await worker.stop();
+  });
+
+  it('declares the batch dead on the last attempt instead of rescheduling', async () => {
+    const { worker, calls } = setup({ attempts: 2, result: { outcome: { kind: 'retry' }, durationMs: 5 } });
+    worker.start();
+    await jest.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(calls.logged).toEqual(['3 dead']);
+    expect(calls.close).toEqual(['dead']);
+    expect(calls.reschedule).toEqual([]);
+    await worker.stop();
+  });
+
+  it('removes a delivered batch and logs success', async () => {
+    const { worker, calls } = setup({ result: { outcome: { kind: 'success' }, durationMs: 5, httpStatus: 200 } });
+    worker.start();
+    await jest.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(calls.logged).toEqual(['1 success']);
+    expect(calls.remove).toBe(1);
+    await worker.stop();
+  });
+
+  it('looks at the outbox one debounce period after a change is notified, not before', async () => {
+    const { worker, calls } = setup({ result: { outcome: { kind: 'success' }, durationMs: 5 } });
+    worker.start();
+    await jest.advanceTimersByTimeAsync(10);
+    await flush();
+    const afterStart = calls.planPending;
+    worker.notify();
+    await jest.advanceTimersByTimeAsync(490);
+    expect(calls.planPending).toBe(afterStart);
+    await jest.advanceTimersByTimeAsync(20);
+    await flush();
+    expect(calls.planPending).toBe(afterStart + 1);
+    await worker.stop();
+  });
+
+  it('does nothing after stop', async () => {
+    const { worker, calls } = setup({ result: { outcome: { kind: 'success' }, durationMs: 5 } });
+    worker.start();
+    await worker.stop();
+    const before = calls.planPending;
+    worker.notify();
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(calls.planPending).toBe(before);
+  });
+});
