@@ -111,6 +111,7 @@ function stringArray(value: unknown, key: string): string[] {
   return value as string[];
 }
 
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const UID = /^(api|plugin)::[a-z0-9-]+\.[a-z0-9-]+$/;
 
@@ -140,9 +141,15 @@ function checkTarget(value: unknown, key: string) {
   if (t.options !== undefined) {
     const options = object(t.options, `${key}.options`, ['headers']);
     if (options.headers !== undefined) {
-      const headers = object(options.headers, `${key}.options.headers`, Object.keys(options.headers as object));
-      for (const [name, v] of Object.entries(headers)) {
-        if (typeof v !== 'string') throw new ConfigError(`${key}.options.headers.${name}`, 'must be a string');
+      if (!isObject(options.headers)) {
+        throw new ConfigError(`${key}.options.headers`, `must be an object, got ${show(options.headers)}`);
+      }
+      for (const [name, v] of Object.entries(options.headers)) {
+        if (!HEADER_NAME.test(name)) throw new ConfigError(`${key}.options.headers`, `"${name}" is not a valid header name`);
+        // A value read with env() often ends in a newline: Node would refuse every request.
+        if (typeof v !== 'string' || /[\r\n\0]/.test(v)) {
+          throw new ConfigError(`${key}.options.headers.${name}`, 'must be a string without line breaks');
+        }
       }
     }
   }

@@ -14,12 +14,35 @@ export interface CompiledRule {
   targets?: string[];
 }
 
+/** An entry whose pages show a changed entry (see dependents.ts), loaded with its rule's fields. */
+export interface LoadedDependent {
+  uid: string;
+  documentId: string;
+  locale: string | null;
+  entry: Record<string, unknown>;
+  reason: string;
+  change: number;
+}
+
+/** A fan-out over the cap: the type's list tag and list pages instead of each entry. */
+export interface CollapsedFanOut {
+  uid: string;
+  edge: string;
+  count: number;
+  change: number;
+}
+
 export interface PlannerInput {
   changes: Change[];
   rules: Record<string, CompiledRule>;
   /** Names of the enabled targets, in config order. */
   targets: string[];
+  dependents?: LoadedDependent[];
+  collapsed?: CollapsedFanOut[];
 }
+
+/** The list tag of a type in the default tag scheme. */
+export const listTag = (uid: string) => `${uid}:list`;
 
 const locales = (change: Change): Array<string | null> => {
   const seen = new Map<string, string | null>();
@@ -77,10 +100,13 @@ class PlanBuilder {
  */
 export function plan(input: PlannerInput): TargetPlan[] {
   const builder = new PlanBuilder(input.targets);
+  const targetsOf = (rule: CompiledRule) =>
+    rule.targets ? input.targets.filter((t) => rule.targets!.includes(t)) : input.targets;
+
   input.changes.forEach((change, index) => {
     const rule = input.rules[change.uid];
     if (!rule) return;
-    const targets = rule.targets ? input.targets.filter((t) => rule.targets!.includes(t)) : input.targets;
+    const targets = targetsOf(rule);
     if (targets.length === 0) return;
 
     const groups: Array<[ItemKind, Pattern[], boolean]> = [
@@ -116,5 +142,45 @@ export function plan(input: PlannerInput): TargetPlan[] {
       }
     }
   });
+
+  // Entries that show a changed entry: their rule in full, for their current (published) state.
+  for (const dependent of input.dependents ?? []) {
+    const rule = input.rules[dependent.uid];
+    if (!rule) continue;
+    const targets = targetsOf(rule);
+    const what = describe({ uid: dependent.uid, documentId: dependent.documentId } as Change, dependent.locale);
+    const groups: Array<[ItemKind, Pattern[], boolean]> = [
+      ['path', rule.paths, true],
+      ['tag', rule.tags, false],
+    ];
+    for (const [kind, patterns, encode] of groups) {
+      for (const pattern of patterns) {
+        if (pattern.plain) {
+          builder.add(targets, kind, pattern.source, `list page of ${dependent.uid}, which ${dependent.reason}`, dependent.change);
+          continue;
+        }
+        const expansion = expandPattern(
+          pattern,
+          { uid: dependent.uid, documentId: dependent.documentId, locale: dependent.locale, entry: dependent.entry },
+          { encode }
+        );
+        for (const value of expansion.values) {
+          builder.add(targets, kind, value, `${what} ${dependent.reason}`, dependent.change);
+        }
+        for (const note of expansion.dropped) builder.skip(targets, `${what}: ${note}`);
+      }
+    }
+  }
+
+  // Too many dependents through one edge: the type's list tag and list pages stand for them all.
+  for (const c of input.collapsed ?? []) {
+    const rule = input.rules[c.uid];
+    const targets = rule ? targetsOf(rule) : input.targets;
+    const reason = `${c.count} entries of ${c.uid} show the change via ${c.edge}: over the fan-out cap, collapsed`;
+    builder.add(targets, 'tag', listTag(c.uid), reason, c.change);
+    for (const pattern of rule?.paths ?? []) {
+      if (pattern.plain) builder.add(targets, 'path', pattern.source, reason, c.change);
+    }
+  }
   return builder.build();
 }

@@ -82,7 +82,12 @@ export function checkRules(
     const groups: Array<['paths' | 'tags', string[]]> = [['paths', rule.paths], ['tags', rule.tags ?? []]];
     for (const [key, patterns] of groups) {
       patterns.forEach((source, i) => {
-        for (const path of fieldPaths(parsePattern(source))) {
+        const pattern = parsePattern(source);
+        const usesLocale = pattern.segments.some((s) => 'placeholder' in s && s.placeholder.kind === 'locale');
+        if (usesLocale && !isLocalized(schemas.contentTypes[uid])) {
+          problems.push(`rules["${uid}"].${key}[${i}] ({locale}): ${uid} is not localized, so {locale} is always empty`);
+        }
+        for (const path of fieldPaths(pattern)) {
           const problem = checkFieldPath(uid, path, schemas);
           if (problem) problems.push(`rules["${uid}"].${key}[${i}] ({${path.join('.')}}): ${problem}`);
         }

@@ -11,7 +11,7 @@ export interface EntrySnapshot {
 
 /** Who made a change, when known (admin user or API token). */
 export interface ChangeActor {
-  kind: 'admin' | 'api-token';
+  kind: 'admin' | 'api-token' | 'admin-token';
   id: number | string;
   name?: string;
 }

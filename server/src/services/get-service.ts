@@ -2,6 +2,8 @@ import type { Core } from '@strapi/strapi';
 
 import { PLUGIN_ID } from '../plugin-id';
 import type { DeliveryService } from './delivery';
+import type { GraphService } from './graph';
+import type { PlanningService } from './planning';
 import type { LogService } from './log';
 import type { OutboxService } from './outbox';
 import type { SettingsService } from './settings';
@@ -10,6 +12,8 @@ import type { WorkerService } from './worker';
 
 interface Services {
   settings: SettingsService;
+  graph: GraphService;
+  planning: PlanningService;
   trigger: TriggerService;
   outbox: OutboxService;
   delivery: DeliveryService;

@@ -1,12 +1,16 @@
 import { createDeliveryService } from './delivery';
+import { createGraphService } from './graph';
 import { createLogService } from './log';
 import { createOutboxService } from './outbox';
+import { createPlanningService } from './planning';
 import { createSettingsService } from './settings';
 import { createTriggerService } from './trigger';
 import { createWorkerService } from './worker';
 
 export default {
   settings: createSettingsService,
+  graph: createGraphService,
+  planning: createPlanningService,
   trigger: createTriggerService,
   outbox: createOutboxService,
   worker: createWorkerService,

@@ -8,10 +8,8 @@ import { randomUUID } from 'crypto';
 
 import type { Core } from '@strapi/strapi';
 
-import { splitIntoBatches, type BatchContent } from '../domain/batching';
-import { plan } from '../domain/planner';
+import type { BatchContent } from '../domain/batching';
 import type { Change } from '../domain/types';
-import { LOG_PREFIX } from '../plugin-id';
 import { getService } from './get-service';
 
 const CHANGE = 'plugin::revalidation.change';
@@ -71,13 +69,7 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         action: r.action,
         ...r.payload,
       }));
-      const targets = getService(strapi, 'settings').enabledTargets();
-      const plans = plan({ changes: planned, rules: settings.rules, targets: targets.map((t) => t.name) });
-      const contents = plans.flatMap((p) => {
-        if (p.skipped.length) strapi.log.warn(`${LOG_PREFIX} ${p.target}: skipped ${p.skipped.join('; ')}`);
-        const size = targets.find((t) => t.name === p.target)!.batchSize;
-        return splitIntoBatches(p, planned, size);
-      });
+      const contents = await getService(strapi, 'planning').plan(planned);
 
       const ids = rows.map((r) => r.id);
       await strapi.db.transaction(async () => {
@@ -114,10 +106,10 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       return rows.map(fromRow);
     },
 
-    /** When the next pending batch falls due, if any. */
-    async nextDue(): Promise<Date | undefined> {
+    /** When the next pending batch nobody holds falls due, if any. */
+    async nextDue(now: Date): Promise<Date | undefined> {
       const row = await batches().findOne({
-        where: { state: 'pending' },
+        where: { state: 'pending', $or: [{ leaseUntil: { $null: true } }, { leaseUntil: { $lt: now } }] },
         orderBy: [{ nextAttemptAt: 'asc' }],
         select: ['nextAttemptAt'],
       });
@@ -125,14 +117,17 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Claims a batch for `owner` until `leaseUntil`, only if nobody holds a live lease: a
-     * compare-and-set on the row, so exactly one instance wins.
+     * Claims a batch for `owner` until `leaseUntil`, only if nobody holds a live lease and it is
+     * still in the state it was read in: a compare-and-set on the row, so exactly one instance
+     * wins, and a stale copy (another instance tried it meanwhile) loses.
      */
     async claim(batch: StoredBatch, owner: string, now: Date, leaseUntil: Date): Promise<boolean> {
       const { count } = await batches().updateMany({
         where: {
           id: batch.id,
           state: 'pending',
+          attempts: batch.attempts,
+          nextAttemptAt: { $lte: now },
           $or: [{ leaseUntil: { $null: true } }, { leaseUntil: { $lt: now } }],
         },
         data: { claimedBy: owner, leaseUntil },
@@ -154,22 +149,28 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       await batches().updateMany({ where: { id: batch.id, claimedBy: owner }, data: { claimedBy: null, leaseUntil: null } });
     },
 
-    async remove(batch: StoredBatch) {
-      await batches().delete({ where: { id: batch.id } });
+    // The three ways an attempt moves a batch on. Each applies only while `owner` holds the
+    // lease and returns whether it did.
+
+    async remove(batch: StoredBatch, owner: string): Promise<boolean> {
+      const { count } = await batches().deleteMany({ where: { id: batch.id, claimedBy: owner } });
+      return count === 1;
     },
 
-    async reschedule(batch: StoredBatch, attempts: number, nextAttemptAt: Date, lastError: string) {
-      await batches().update({
-        where: { id: batch.id },
+    async reschedule(batch: StoredBatch, owner: string, attempts: number, nextAttemptAt: Date, lastError: string) {
+      const { count } = await batches().updateMany({
+        where: { id: batch.id, claimedBy: owner },
         data: { attempts, nextAttemptAt, lastError, claimedBy: null, leaseUntil: null },
       });
+      return count === 1;
     },
 
-    async close(batch: StoredBatch, state: 'failed' | 'dead', attempts: number, lastError: string) {
-      await batches().update({
-        where: { id: batch.id },
+    async close(batch: StoredBatch, owner: string, state: 'failed' | 'dead', attempts: number, lastError: string) {
+      const { count } = await batches().updateMany({
+        where: { id: batch.id, claimedBy: owner },
         data: { state, attempts, lastError, claimedBy: null, leaseUntil: null },
       });
+      return count === 1;
     },
 
     async pendingCounts() {

@@ -15,6 +15,13 @@ import { fieldPaths, parsePattern } from '../domain/patterns';
 import type { CompiledRule } from '../domain/planner';
 import { populateFor, type Populate, type Schemas } from '../domain/schema';
 import { PLUGIN_ID } from '../plugin-id';
+import { getService } from './get-service';
+
+/** The fields a snapshot keeps and the populate that loads them. */
+export interface SnapshotSpec {
+  paths: string[][];
+  populate: Populate;
+}
 
 /** A target with every default applied. */
 export interface Target {
@@ -31,6 +38,7 @@ export interface Target {
 export interface Settings {
   targets: Target[];
   rules: Record<string, CompiledRule>;
+  graph: PluginConfig['graph'];
   debounceMs: number;
   maxWaitMs: number;
   retryAttempts: number;
@@ -59,6 +67,7 @@ const compile = (config: PluginConfig): Settings => ({
       },
     ])
   ),
+  graph: config.graph ?? {},
   debounceMs: config.debounceMs,
   maxWaitMs: config.maxWaitMs,
   retryAttempts: config.retry.attempts,
@@ -67,7 +76,7 @@ const compile = (config: PluginConfig): Settings => ({
 
 export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let cached: Settings | undefined;
-  const populates = new Map<string, Populate>();
+  const specs = new Map<string, SnapshotSpec>();
 
   const get = (): Settings => {
     if (!cached) {
@@ -89,21 +98,31 @@ export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return get().targets.find((t) => t.name === name);
     },
 
-    /** Content types whose writes the trigger records. The plugin's own types never are. */
+    /**
+     * Content types whose writes the trigger records: those with a rule, and those other types'
+     * pages show (graph edges into them). The plugin's own types never are.
+     */
     isTracked(uid: string): boolean {
-      return !uid.startsWith(`plugin::${PLUGIN_ID}.`) && Boolean(get().rules[uid]);
+      if (uid.startsWith(`plugin::${PLUGIN_ID}.`)) return false;
+      return Boolean(get().rules[uid]) || (getService(strapi, 'graph').graph().into.get(uid) ?? []).length > 0;
     },
 
-    /** What a snapshot of `uid` must populate for its rule's patterns. */
-    populateFor(uid: string): Populate {
-      let populate = populates.get(uid);
-      if (!populate) {
+    /**
+     * What a snapshot of `uid` keeps: the fields its rule's patterns read, and the ids on the
+     * inverse side of its bidirectional relations (the links before a write).
+     */
+    snapshotSpec(uid: string): SnapshotSpec {
+      let spec = specs.get(uid);
+      if (!spec) {
         const rule = get().rules[uid];
         const paths = rule ? [...rule.paths, ...rule.tags].flatMap(fieldPaths) : [];
-        populate = populateFor(uid, paths, strapi as unknown as Schemas);
-        populates.set(uid, populate);
+        for (const edge of getService(strapi, 'graph').graph().into.get(uid) ?? []) {
+          if (edge.inverse) paths.push([edge.inverse, 'documentId']);
+        }
+        spec = { paths, populate: populateFor(uid, paths, strapi as unknown as Schemas) };
+        specs.set(uid, spec);
       }
-      return populate;
+      return spec;
     },
   };
 };

@@ -6,7 +6,6 @@
  */
 import type { Core } from '@strapi/strapi';
 
-import { fieldPaths } from '../domain/patterns';
 import { hasDraftAndPublish, isLocalized } from '../domain/schema';
 import type { Change, ChangeAction, ChangeActor, EntrySnapshot } from '../domain/types';
 import { LOG_PREFIX } from '../plugin-id';
@@ -53,6 +52,9 @@ export const createTriggerService = ({ strapi }: { strapi: Core.Strapi }) => {
       case 'create':
       case 'update':
         return !draftAndPublish || ctx.params?.status === 'published' ? ctx.action : undefined;
+      case 'clone':
+        // Without draft & publish a clone is a new live entry; with it, a new draft.
+        return draftAndPublish ? undefined : 'create';
       default:
         return undefined;
     }
@@ -66,7 +68,8 @@ export const createTriggerService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** The locale a call addresses: a code, '*' for all, or null for a type without i18n. */
   const localeScope = async (uid: string, locale: string | undefined): Promise<string | null> => {
     if (!isLocalized(strapi.contentType(uid as any) as any)) return null;
-    return locale ?? (await defaultLocale()) ?? '*';
+    // Strapi treats any falsy locale as the default one.
+    return locale || (await defaultLocale()) || '*';
   };
 
   /** Published rows of a document (all rows for a type without draft & publish), per locale. */
@@ -75,9 +78,8 @@ export const createTriggerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const where: Record<string, unknown> = { documentId };
     if (hasDraftAndPublish(schema)) where.publishedAt = { $notNull: true };
     if (scope !== null && scope !== '*') where.locale = scope;
-    const rule = settings().get().rules[uid];
-    const paths = rule ? [...rule.paths, ...rule.tags].flatMap(fieldPaths) : [];
-    const rows = await strapi.db.query(uid as any).findMany({ where, populate: settings().populateFor(uid) });
+    const { paths, populate } = settings().snapshotSpec(uid);
+    const rows = await strapi.db.query(uid as any).findMany({ where, populate });
     return rows.map((row: any) => ({
       locale: scope === null ? null : (row.locale ?? null),
       entry: project(row, paths),
@@ -88,8 +90,11 @@ export const createTriggerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const state = (strapi.requestContext.get() as any)?.state;
     const strategy = state?.auth?.strategy?.name;
     if (strategy === 'admin' && state.user) return { kind: 'admin', id: state.user.id, name: state.user.email };
-    if ((strategy === 'content-api-token' || strategy === 'api-token') && state.auth.credentials) {
+    if (strategy === 'content-api-token' && state.auth.credentials) {
       return { kind: 'api-token', id: state.auth.credentials.id, name: state.auth.credentials.name };
+    }
+    if (strategy === 'admin-token' && state.auth.credentials) {
+      return { kind: 'admin-token', id: state.auth.credentials.id, name: state.auth.credentials.name };
     }
     return null;
   };
@@ -101,19 +106,31 @@ export const createTriggerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     return strapi.db.transaction(async ({ onCommit }) => {
       const scope = await localeScope(ctx.uid, ctx.params?.locale);
-      const knownId = ctx.params?.documentId;
-      const before = knownId && action !== 'create' ? await snapshot(ctx.uid, knownId, scope) : [];
+      // Localized types are read in every locale: i18n copies non-localized fields (a shared
+      // slug, say) into the other locales within the same write.
+      const readScope = scope === null ? null : '*';
+      const knownId = action === 'create' ? undefined : ctx.params?.documentId;
+      const before = knownId ? await snapshot(ctx.uid, knownId, readScope) : [];
 
       const result = (await next()) as { documentId?: string; locale?: string } | null;
 
+      // A create (or clone) gets its documentId from Strapi, whatever the caller passed.
       const documentId = knownId ?? result?.documentId;
       if (!documentId) return result;
-      // A create lands in the locale it was given (or the default one): read that one back.
-      const afterScope = action === 'create' && scope !== null ? (result?.locale ?? scope) : scope;
-      const after = action === 'unpublish' || action === 'delete' ? [] : await snapshot(ctx.uid, documentId, afterScope);
-      if (before.length === 0 && after.length === 0) return result;
+      // Read back even after unpublish/delete: locales the call did not touch are still there.
+      const allAfter = await snapshot(ctx.uid, documentId, readScope);
+      // Keep the locales the call addressed, and any other whose published state changed.
+      const addressed = (locale: string | null) =>
+        scope === null || scope === '*' || locale === scope || (action === 'create' && locale === result?.locale);
+      const changed = (locale: string | null) =>
+        JSON.stringify(before.find((s) => s.locale === locale)?.entry) !==
+        JSON.stringify(allAfter.find((s) => s.locale === locale)?.entry);
+      const keep = (s: EntrySnapshot) => addressed(s.locale) || changed(s.locale);
+      const beforeKept = before.filter(keep);
+      const after = allAfter.filter(keep);
+      if (beforeKept.length === 0 && after.length === 0) return result;
 
-      const change: Change = { uid: ctx.uid, documentId, action, before, after, actor: currentActor() };
+      const change: Change = { uid: ctx.uid, documentId, action, before: beforeKept, after, actor: currentActor() };
       await getService(strapi, 'outbox').recordChange(change);
       // Runs after commit; must stay tiny and never throw (a throwing callback fails the write).
       onCommit(() => {

@@ -32,6 +32,7 @@ export const createWorkerService = ({ strapi }: { strapi: Core.Strapi }) => {
   let ticking: Promise<void> | undefined;
   let tickAgain = false;
   let pruneTimer: NodeJS.Timeout | undefined;
+  let pruning: Promise<void> | undefined;
   const inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   const settings = () => getService(strapi, 'settings');
@@ -58,20 +59,25 @@ export const createWorkerService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
     let next = Date.now() + IDLE_POLL_MS;
     ticking = (async () => {
+      // Planning and delivery fail separately: a planning error must not stop deliveries.
       try {
-        const now = new Date();
-        const { wakeAt } = await outbox().planPending(now);
+        const { wakeAt } = await outbox().planPending(new Date());
         if (wakeAt) next = Math.min(next, wakeAt.getTime());
+      } catch (error) {
+        if (!stopped) strapi.log.error(`${LOG_PREFIX} planning: ${(error as Error).message}`);
+      }
+      try {
         const free = MAX_IN_FLIGHT - inFlight.size;
-        if (free > 0) {
-          for (const batch of await outbox().due(now, free)) {
-            if (!inFlight.has(batch.batchId)) start(batch, now);
+        if (free > 0 && !stopped) {
+          for (const batch of await outbox().due(new Date(), free)) {
+            if (stopped) break;
+            if (!inFlight.has(batch.batchId)) start(batch);
           }
         }
-        const nextDue = await outbox().nextDue();
+        const nextDue = await outbox().nextDue(new Date());
         if (nextDue) next = Math.min(next, Math.max(nextDue.getTime(), Date.now() + 50));
       } catch (error) {
-        if (!stopped) strapi.log.error(`${LOG_PREFIX} worker: ${(error as Error).message}`);
+        if (!stopped) strapi.log.error(`${LOG_PREFIX} delivery: ${(error as Error).message}`);
       }
     })();
     await ticking;
@@ -83,9 +89,9 @@ export const createWorkerService = ({ strapi }: { strapi: Core.Strapi }) => {
     schedule(next);
   };
 
-  const start = (batch: StoredBatch, now: Date) => {
+  const start = (batch: StoredBatch) => {
     const controller = new AbortController();
-    const done = deliver(batch, now, controller)
+    const done = deliver(batch, controller)
       .catch((error) => {
         if (!stopped) strapi.log.error(`${LOG_PREFIX} delivery of ${batch.batchId}: ${(error as Error).message}`);
       })
@@ -96,7 +102,10 @@ export const createWorkerService = ({ strapi }: { strapi: Core.Strapi }) => {
     inFlight.set(batch.batchId, { controller, done });
   };
 
-  const deliver = async (batch: StoredBatch, now: Date, controller: AbortController) => {
+  const deliver = async (batch: StoredBatch, controller: AbortController) => {
+    if (stopped) return;
+    // A fresh clock: planning may have taken a while, and the lease must really last LEASE_MS.
+    const now = new Date();
     if (!(await outbox().claim(batch, owner, now, new Date(now.getTime() + LEASE_MS)))) return;
     const attempt = batch.attempts + 1;
     const target = settings().target(batch.target);
@@ -107,8 +116,12 @@ export const createWorkerService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
 
     const renew = setInterval(() => {
-      void outbox()
+      outbox()
         .renew(batch, owner, new Date(Date.now() + LEASE_MS))
+        .then((held) => {
+          // Another instance took the batch over (we stalled past the lease): stop sending.
+          if (!held) controller.abort();
+        })
         .catch(() => undefined);
     }, RENEW_EVERY_MS);
     renew.unref();
@@ -118,8 +131,9 @@ export const createWorkerService = ({ strapi }: { strapi: Core.Strapi }) => {
     } finally {
       clearInterval(renew);
     }
-    if (stopped) {
-      // Shutting down mid-request: the attempt does not count; free the batch for the next boot.
+    if (controller.signal.aborted) {
+      // Aborted (shutdown, or the lease was lost): the attempt does not count. Free the batch if
+      // it is still ours, so the next boot or another instance sends it at once.
       await outbox().release(batch, owner).catch(() => undefined);
       return;
     }
@@ -141,12 +155,21 @@ export const createWorkerService = ({ strapi }: { strapi: Core.Strapi }) => {
     nextAttemptAt?: Date
   ) => {
     const log = getService(strapi, 'log');
-    await strapi.db.transaction(async () => {
+    const held = await strapi.db.transaction(async () => {
+      // Only the lease holder moves the batch on; if another instance took it over, this
+      // attempt leaves no trace (that instance sends and logs its own).
+      let moved: boolean;
+      if (status === 'success') moved = await outbox().remove(batch, owner);
+      else if (status === 'retrying') moved = await outbox().reschedule(batch, owner, attempt, nextAttemptAt!, result.error ?? '');
+      else moved = await outbox().close(batch, owner, status, attempt, result.error ?? '');
+      if (!moved) return false; // nothing was written
       await log.record(batch, attempt, status, result, nextAttemptAt);
-      if (status === 'success') await outbox().remove(batch);
-      else if (status === 'retrying') await outbox().reschedule(batch, attempt, nextAttemptAt!, result.error ?? '');
-      else await outbox().close(batch, status, attempt, result.error ?? '');
+      return true;
     });
+    if (!held) {
+      strapi.log.warn(`${LOG_PREFIX} ${batch.target} ${batch.batchId}: lease lost before the attempt was recorded`);
+      return;
+    }
     const line = `${LOG_PREFIX} ${batch.target} ${batch.batchId} attempt ${attempt}: ${status}${result.error ? ` (${result.error.slice(0, 200)})` : ''}`;
     if (status === 'success') strapi.log.debug(line);
     else if (status === 'retrying') strapi.log.warn(line);
@@ -170,8 +193,10 @@ export const createWorkerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!stopped) return;
       stopped = false;
       schedule(Date.now());
-      void prune();
-      pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
+      pruning = prune();
+      pruneTimer = setInterval(() => {
+        pruning = prune();
+      }, PRUNE_EVERY_MS);
       pruneTimer.unref();
     },
 
@@ -190,8 +215,13 @@ export const createWorkerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (pruneTimer) clearInterval(pruneTimer);
       timer = undefined;
       timerAt = Infinity;
-      for (const { controller } of inFlight.values()) controller.abort();
-      await Promise.all([ticking, ...[...inFlight.values()].map((f) => f.done)]);
+      // A tick under way may still start deliveries: let it finish, then abort and drain them all.
+      await ticking;
+      await pruning;
+      while (inFlight.size > 0) {
+        for (const { controller } of inFlight.values()) controller.abort();
+        await Promise.all([...inFlight.values()].map((f) => f.done));
+      }
     },
   };
 };

@@ -55,6 +55,7 @@ describe('checkRules', () => {
         {
           'api::article.article': { paths: ['/blog/{slug}', '/a/{author.nope}'], tags: ['t:{title}', 'x:{seo}'] },
           'api::missing.missing': { paths: ['/m'] },
+          'api::tag.tag': { paths: ['/{locale}/tags/{slug}'] },
         },
         schemas
       )
@@ -62,6 +63,7 @@ describe('checkRules', () => {
       'rules["api::article.article"].paths[1] ({author.nope}): api::author.author has no field "nope"',
       'rules["api::article.article"].tags[1] ({seo}): "seo" is a component: name one of its fields, such as {seo.slug}',
       'rules["api::missing.missing"]: no content type has this uid',
+      'rules["api::tag.tag"].paths[0] ({locale}): api::tag.tag is not localized, so {locale} is always empty',
     ]);
   });
 });

@@ -45,9 +45,18 @@ function setup(options: { attempts?: number; result: AttemptResult; debounceMs?:
       claim: async () => true,
       renew: async () => true,
       release: async () => undefined,
-      remove: async () => void calls.remove++,
-      reschedule: async (_: StoredBatch, attempts: number, at: Date) => void calls.reschedule.push({ attempts, at: at.getTime() }),
-      close: async (_: StoredBatch, state: string) => void calls.close.push(state),
+      remove: async () => {
+        calls.remove++;
+        return true;
+      },
+      reschedule: async (_: StoredBatch, _owner: string, attempts: number, at: Date) => {
+        calls.reschedule.push({ attempts, at: at.getTime() });
+        return true;
+      },
+      close: async (_: StoredBatch, _owner: string, state: string) => {
+        calls.close.push(state);
+        return true;
+      },
     },
     delivery: { attempt: async () => options.result },
     log: {
