@@ -1,0 +1,160 @@
+/**
+ * Dependency-aware revalidation against a real Strapi: a change revalidates every page that shows
+ * the changed entry, and nothing unrelated. Each test asserts the exact set of paths received.
+ */
+import { startReceiver, type Receiver } from '../helpers/receiver';
+import { outboxDrained, receivedPaths, TEST_SECRET, waitForLogRows } from '../helpers/revalidation';
+import { bootStrapi, type TestStrapi } from '../helpers/strapi';
+import { sleep } from '../helpers/wait';
+
+const ARTICLE = 'api::article.article';
+const AUTHOR = 'api::author.author';
+const TEAM = 'api::team.team';
+const REVIEW = 'api::review.review';
+const PAGE = 'api::page.page';
+
+const rules = {
+  [ARTICLE]: { paths: ['/blog/{slug}'] },
+  [AUTHOR]: { paths: ['/authors/{slug}'] },
+  [TEAM]: { paths: ['/teams/{slug}'] },
+  [PAGE]: { paths: ['/pages/{slug}'] },
+  // api::review.review: no rule and no draft & publish; it shows on its article's page
+};
+
+interface World {
+  app: TestStrapi;
+  receiver: Receiver;
+  ids: Record<string, string>;
+}
+
+/** Boots test/app with `graph` settings and publishes: team t1; ann (t1) and bob; articles a1, a2 (ann), a3 (bob), a4 (ann, draft only); page p1 (seo.author = ann). */
+async function world(graph: Record<string, unknown> = {}): Promise<World> {
+  const receiver = await startReceiver();
+  const app = await bootStrapi({
+    config: {
+      targets: [{ name: 'web', preset: 'webhook', url: `${receiver.url}/hook`, secret: TEST_SECRET }],
+      rules,
+      graph,
+      debounceMs: 100,
+      maxWaitMs: 1000,
+    },
+  });
+  const docs = (uid: string) => app.strapi.documents(uid as any);
+  const ids: Record<string, string> = {};
+  const publish = async (name: string, uid: string, data: Record<string, unknown>) => {
+    ids[name] = (await docs(uid).create({ data, status: 'published' } as any)).documentId;
+  };
+  await publish('t1', TEAM, { name: 'Team one', slug: 't1' });
+  await publish('ann', AUTHOR, { name: 'Ann', slug: 'ann', team: ids.t1 });
+  await publish('bob', AUTHOR, { name: 'Bob', slug: 'bob' });
+  await publish('a1', ARTICLE, { title: 'A1', slug: 'a1', author: ids.ann });
+  await publish('a2', ARTICLE, { title: 'A2', slug: 'a2', author: ids.ann });
+  await publish('a3', ARTICLE, { title: 'A3', slug: 'a3', author: ids.bob });
+  ids.a4 = (await docs(ARTICLE).create({ data: { title: 'A4', slug: 'a4', author: ids.ann } } as any)).documentId;
+  await publish('p1', PAGE, { title: 'P1', slug: 'p1', seo: { metaTitle: 'P1', author: ids.ann } });
+  await outboxDrained(app.strapi);
+  receiver.requests.length = 0;
+  return { app, receiver, ids };
+}
+
+/** Makes a change, waits until the outbox is drained, returns the sorted paths received. */
+async function pathsAfter(w: World, change: () => Promise<unknown>) {
+  w.receiver.requests.length = 0;
+  await change();
+  await sleep(150); // the debounce window opens after commit
+  await outboxDrained(w.app.strapi);
+  return [...new Set(receivedPaths(w.receiver.requests))].sort();
+}
+
+const stop = async (w?: World) => {
+  await w?.app.stop();
+  await w?.receiver.close();
+};
+
+describe('graph at the default depth (1)', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world();
+  }, 60_000);
+  afterAll(() => stop(w));
+
+  const docs = (uid: string) => w.app.strapi.documents(uid as any);
+
+  it('author renamed → its old and new page, every published article and the page showing it (not the draft a4)', async () => {
+    const paths = await pathsAfter(w, () =>
+      docs(AUTHOR).update({ documentId: w.ids.ann, data: { slug: 'ann-renamed' }, status: 'published' } as any)
+    );
+    expect(paths).toEqual(['/authors/ann', '/authors/ann-renamed', '/blog/a1', '/blog/a2', '/pages/p1']);
+    await docs(AUTHOR).update({ documentId: w.ids.ann, data: { slug: 'ann' }, status: 'published' } as any);
+    await outboxDrained(w.app.strapi);
+  });
+
+  it('article moved from ann to bob → the article and both authors’ pages', async () => {
+    const paths = await pathsAfter(w, () =>
+      docs(ARTICLE).update({ documentId: w.ids.a2, data: { author: w.ids.bob }, status: 'published' } as any)
+    );
+    expect(paths).toEqual(['/authors/ann', '/authors/bob', '/blog/a2']);
+    const rows = await waitForLogRows(w.app.strapi, { target: 'web' });
+    const last = rows[rows.length - 1];
+    expect(last.reasons['path:/authors/ann']).toEqual([`${AUTHOR} ${w.ids.ann} shows ${ARTICLE} ${w.ids.a2} via ${AUTHOR}.articles`]);
+  });
+
+  it('team renamed at depth 1 → its own pages and its authors, not their articles', async () => {
+    const paths = await pathsAfter(w, () =>
+      docs(TEAM).update({ documentId: w.ids.t1, data: { slug: 't1-new' }, status: 'published' } as any)
+    );
+    expect(paths).toEqual(['/authors/ann', '/teams/t1', '/teams/t1-new']);
+  });
+
+  it('a review (no rule, no draft & publish) → the page of the article it is on', async () => {
+    const paths = await pathsAfter(w, () =>
+      docs(REVIEW).create({ data: { body: 'Great', rating: 5, article: w.ids.a1 } } as any)
+    );
+    expect(paths).toEqual(['/blog/a1']);
+  });
+
+  it('a draft save of a dependency → nothing', async () => {
+    const paths = await pathsAfter(w, () => docs(AUTHOR).update({ documentId: w.ids.bob, data: { name: 'Bobby' } } as any));
+    expect(paths).toEqual([]);
+  });
+});
+
+describe('graph at depth 2, with a cycle', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world({ maxDepth: 2 });
+  }, 60_000);
+  afterAll(() => stop(w));
+
+  it('team renamed → its authors, and their published articles and pages', async () => {
+    const paths = await pathsAfter(w, () =>
+      w.app.strapi.documents(TEAM as any).update({ documentId: w.ids.t1, data: { slug: 't1-new' }, status: 'published' } as any)
+    );
+    expect(paths).toEqual(['/authors/ann', '/blog/a1', '/blog/a2', '/pages/p1', '/teams/t1', '/teams/t1-new']);
+  });
+
+  it('author ↔ article is a cycle: an author change ends after two hops without repeats', async () => {
+    const paths = await pathsAfter(w, () =>
+      w.app.strapi.documents(AUTHOR as any).update({ documentId: w.ids.bob, data: { name: 'Bob B.' }, status: 'published' } as any)
+    );
+    expect(paths).toEqual(['/authors/bob', '/blog/a3']);
+  });
+});
+
+describe('graph with an edge switched off and a small fan-out cap', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world({ disabledEdges: [`${PAGE}.seo.author`], fanOutCap: 1 });
+  }, 60_000);
+  afterAll(() => stop(w));
+
+  it('collapses two articles into the list tag; the page behind the disabled edge is not revalidated', async () => {
+    w.receiver.requests.length = 0;
+    await w.app.strapi.documents(AUTHOR as any).update({ documentId: w.ids.ann, data: { name: 'Ann A.' }, status: 'published' } as any);
+    await sleep(150);
+    await outboxDrained(w.app.strapi);
+    expect(receivedPaths(w.receiver.requests).sort()).toEqual(['/authors/ann']);
+    const tags = w.receiver.requests.flatMap((r) => (r.json as any).tags);
+    expect(tags).toEqual([`${ARTICLE}:list`]);
+  });
+});
