@@ -18,7 +18,8 @@ function demoPluginConfig(receiverUrl) {
       },
       'api::author.author': { paths: ['/authors/{slug}'], tags: ['api::author.author:{documentId}'] },
       'api::category.category': { paths: ['/categories/{slug}'], tags: ['api::category.category:{documentId}'] },
-      'api::site-header.site-header': { paths: ['/'] },
+      // Shown on every page: revalidate everything under '/'.
+      'api::site-header.site-header': { layouts: ['/'] },
     },
   };
 }

@@ -6,7 +6,7 @@ import { getService } from './services/get-service';
 
 const bootstrap = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = strapi.config.get('plugin::revalidation') as {
-    rules: Record<string, { paths: string[]; tags?: string[] }>;
+    rules: Parameters<typeof checkRules>[0];
     graph?: { disabledEdges?: string[] };
   };
   // Rules are code: a rule naming a type or field that does not exist stops the boot, like a typo

@@ -154,7 +154,9 @@ describe('graph with an edge switched off and a small fan-out cap', () => {
     await sleep(150);
     await outboxDrained(w.app.strapi);
     expect(receivedPaths(w.receiver.requests).sort()).toEqual(['/authors/ann']);
-    const tags = w.receiver.requests.flatMap((r) => (r.json as any).tags);
-    expect(tags).toEqual([`${ARTICLE}:list`]);
+    // Rules without tags get the default scheme: the author's own tags, and the articles'
+    // list tag standing for the two articles.
+    const tags = w.receiver.requests.flatMap((r) => (r.json as any).tags).sort();
+    expect(tags).toEqual([`${ARTICLE}:list`, `${AUTHOR}:${w.ids.ann}`, `${AUTHOR}:list`]);
   });
 });

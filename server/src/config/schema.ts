@@ -26,11 +26,16 @@ export interface TargetConfig {
   enabled?: boolean;
 }
 
+/** A pattern, or one pattern per locale: `{ en: '/products/{slug}', fr: '/fr/produits/{slug}' }`. */
+export type PatternEntry = string | Record<string, string>;
+
 export interface RuleConfig {
-  /** Path patterns: `/blog/{slug}`; a plain path (`/blog`) is a list page. */
-  paths: string[];
-  /** Tag patterns: `article:{documentId}`. */
-  tags?: string[];
+  /** Path patterns: `/blog/{slug}`; a plain path (`/blog`) is a list page. @default [] */
+  paths?: PatternEntry[];
+  /** Tag patterns. @default ['{uid}:{documentId}', '{uid}:list'] */
+  tags?: PatternEntry[];
+  /** Paths under which everything is revalidated (global content such as a header): `['/']`. */
+  layouts?: PatternEntry[];
   /** Names of the targets this rule goes to. @default every target */
   targets?: string[];
 }
@@ -161,15 +166,32 @@ function checkTarget(value: unknown, key: string) {
   return t.name;
 }
 
+const LOCALE = /^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$/;
+
+function checkPattern(source: unknown, key: string, kind: 'path' | 'tag') {
+  if (typeof source !== 'string') throw new ConfigError(key, `must be a pattern string, got ${show(source)}`);
+  try {
+    parsePattern(source);
+  } catch (error) {
+    throw new ConfigError(key, (error as Error).message);
+  }
+  if (kind === 'path' && !source.startsWith('/')) {
+    throw new ConfigError(key, `a path must start with "/", got ${show(source)}`);
+  }
+}
+
 function checkPatterns(value: unknown, key: string, kind: 'path' | 'tag') {
-  stringArray(value, key).forEach((source, i) => {
-    try {
-      parsePattern(source);
-    } catch (error) {
-      throw new ConfigError(`${key}[${i}]`, (error as Error).message);
-    }
-    if (kind === 'path' && !source.startsWith('/')) {
-      throw new ConfigError(`${key}[${i}]`, `a path must start with "/", got ${show(source)}`);
+  if (value === undefined) return;
+  if (!Array.isArray(value)) throw new ConfigError(key, `must be an array of patterns, got ${show(value)}`);
+  value.forEach((entry, i) => {
+    if (isObject(entry)) {
+      if (Object.keys(entry).length === 0) throw new ConfigError(`${key}[${i}]`, 'names no locale');
+      for (const [locale, source] of Object.entries(entry)) {
+        if (!LOCALE.test(locale)) throw new ConfigError(`${key}[${i}]`, `"${locale}" is not a locale code`);
+        checkPattern(source, `${key}[${i}].${locale}`, kind);
+      }
+    } else {
+      checkPattern(entry, `${key}[${i}]`, kind);
     }
   });
 }
@@ -198,10 +220,10 @@ export function validateConfig(config: unknown): void {
   for (const [uid, raw] of Object.entries(rules)) {
     const key = `rules["${uid}"]`;
     if (!UID.test(uid)) throw new ConfigError(key, 'must be a content-type uid such as "api::article.article"');
-    const rule = object(raw, key, ['paths', 'tags', 'targets']);
-    if (!Array.isArray(rule.paths)) throw new ConfigError(`${key}.paths`, `must be an array of path patterns, got ${show(rule.paths)}`);
+    const rule = object(raw, key, ['paths', 'tags', 'layouts', 'targets']);
     checkPatterns(rule.paths, `${key}.paths`, 'path');
     checkPatterns(rule.tags, `${key}.tags`, 'tag');
+    checkPatterns(rule.layouts, `${key}.layouts`, 'path');
     stringArray(rule.targets, `${key}.targets`).forEach((name, i) => {
       if (!names.has(name)) {
         throw new ConfigError(`${key}.targets[${i}]`, `no target is named "${name}" (targets: ${[...names].join(', ') || 'none'})`);

@@ -2,17 +2,43 @@
  * The planner: from changes and rules to what each target must revalidate, with reasons.
  * Pure — the trigger has already captured the before/after snapshots it needs.
  */
-import { expandPattern, type Pattern } from './patterns';
+import { expandPattern, parsePattern, type Pattern } from './patterns';
 import type { Change, EntrySnapshot, ItemKind, PlannedItem, TargetPlan } from './types';
+
+/** A parsed pattern, limited to some locales when the rule gave per-locale patterns. */
+export interface RulePattern {
+  pattern: Pattern;
+  /** Undefined: every locale (and entries without one). */
+  locales?: string[];
+}
 
 /** A content type's rule with its patterns parsed. */
 export interface CompiledRule {
   uid: string;
-  paths: Pattern[];
-  tags: Pattern[];
+  paths: RulePattern[];
+  tags: RulePattern[];
+  /** "Everything under this path" (Next.js revalidatePath(p, 'layout')). */
+  layouts: RulePattern[];
   /** Target names; undefined means every target. */
   targets?: string[];
 }
+
+/** Every pattern of a rule's list, per-locale entries (`{ en: '…', fr: '…' }`) expanded, parsed. */
+export const compilePatterns = (entries: Array<string | Record<string, string>>): RulePattern[] =>
+  entries.flatMap((entry) =>
+    typeof entry === 'string'
+      ? [{ pattern: parsePattern(entry) }]
+      : Object.entries(entry).map(([locale, source]) => ({ pattern: parsePattern(source), locales: [locale] }))
+  );
+
+const GROUPS: Array<[ItemKind, 'paths' | 'tags' | 'layouts', boolean]> = [
+  ['path', 'paths', true],
+  ['tag', 'tags', false],
+  ['layout', 'layouts', true],
+];
+
+const appliesTo = (rp: RulePattern, locale: string | null) =>
+  !rp.locales || (locale !== null && rp.locales.includes(locale));
 
 /** An entry whose pages show a changed entry (see dependents.ts), loaded with its rule's fields. */
 export interface LoadedDependent {
@@ -108,18 +134,19 @@ export function plan(input: PlannerInput): TargetPlan[] {
     if (!rule) return;
     const targets = targetsOf(rule);
     if (targets.length === 0) return;
+    const changeLocales = locales(change);
 
-    const groups: Array<[ItemKind, Pattern[], boolean]> = [
-      ['path', rule.paths, true],
-      ['tag', rule.tags, false],
-    ];
-    for (const [kind, patterns, encode] of groups) {
-      for (const pattern of patterns) {
+    for (const [kind, key, encode] of GROUPS) {
+      for (const rp of rule[key]) {
+        const { pattern } = rp;
         if (pattern.plain) {
-          builder.add(targets, kind, pattern.source, `list page of ${change.uid} (${change.action})`, index);
+          if (changeLocales.some((l) => appliesTo(rp, l))) {
+            builder.add(targets, kind, pattern.source, `list page of ${change.uid} (${change.action})`, index);
+          }
           continue;
         }
-        for (const locale of locales(change)) {
+        for (const locale of changeLocales) {
+          if (!appliesTo(rp, locale)) continue;
           const before = inLocale(change.before, locale);
           const after = inLocale(change.after, locale);
           const expand = (s: EntrySnapshot) =>
@@ -149,18 +176,15 @@ export function plan(input: PlannerInput): TargetPlan[] {
     if (!rule) continue;
     const targets = targetsOf(rule);
     const what = describe({ uid: dependent.uid, documentId: dependent.documentId } as Change, dependent.locale);
-    const groups: Array<[ItemKind, Pattern[], boolean]> = [
-      ['path', rule.paths, true],
-      ['tag', rule.tags, false],
-    ];
-    for (const [kind, patterns, encode] of groups) {
-      for (const pattern of patterns) {
-        if (pattern.plain) {
-          builder.add(targets, kind, pattern.source, `list page of ${dependent.uid}, which ${dependent.reason}`, dependent.change);
+    for (const [kind, key, encode] of GROUPS) {
+      for (const rp of rule[key]) {
+        if (!appliesTo(rp, dependent.locale)) continue;
+        if (rp.pattern.plain) {
+          builder.add(targets, kind, rp.pattern.source, `list page of ${dependent.uid}, which ${dependent.reason}`, dependent.change);
           continue;
         }
         const expansion = expandPattern(
-          pattern,
+          rp.pattern,
           { uid: dependent.uid, documentId: dependent.documentId, locale: dependent.locale, entry: dependent.entry },
           { encode }
         );
@@ -178,8 +202,8 @@ export function plan(input: PlannerInput): TargetPlan[] {
     const targets = rule ? targetsOf(rule) : input.targets;
     const reason = `${c.count} entries of ${c.uid} show the change via ${c.edge}: over the fan-out cap, collapsed`;
     builder.add(targets, 'tag', listTag(c.uid), reason, c.change);
-    for (const pattern of rule?.paths ?? []) {
-      if (pattern.plain) builder.add(targets, 'path', pattern.source, reason, c.change);
+    for (const rp of rule?.paths ?? []) {
+      if (rp.pattern.plain) builder.add(targets, 'path', rp.pattern.source, reason, c.change);
     }
   }
   return builder.build();

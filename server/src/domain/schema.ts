@@ -68,28 +68,37 @@ export function checkFieldPath(uid: string, path: string[], schemas: Schemas): s
   return undefined;
 }
 
+type PatternList = Array<string | Record<string, string>>;
+
 /** Problems with the rules that only the loaded schemas reveal: unknown types and fields. */
 export function checkRules(
-  rules: Record<string, { paths: string[]; tags?: string[] }>,
+  rules: Record<string, { paths?: PatternList; tags?: PatternList; layouts?: PatternList }>,
   schemas: Schemas
 ): string[] {
   const problems: string[] = [];
   for (const [uid, rule] of Object.entries(rules)) {
-    if (!schemas.contentTypes[uid]) {
+    const schema = schemas.contentTypes[uid];
+    if (!schema) {
       problems.push(`rules["${uid}"]: no content type has this uid`);
       continue;
     }
-    const groups: Array<['paths' | 'tags', string[]]> = [['paths', rule.paths], ['tags', rule.tags ?? []]];
-    for (const [key, patterns] of groups) {
-      patterns.forEach((source, i) => {
-        const pattern = parsePattern(source);
-        const usesLocale = pattern.segments.some((s) => 'placeholder' in s && s.placeholder.kind === 'locale');
-        if (usesLocale && !isLocalized(schemas.contentTypes[uid])) {
-          problems.push(`rules["${uid}"].${key}[${i}] ({locale}): ${uid} is not localized, so {locale} is always empty`);
+    for (const key of ['paths', 'tags', 'layouts'] as const) {
+      (rule[key] ?? []).forEach((entry, i) => {
+        const sources: Array<[string, string]> =
+          typeof entry === 'string' ? [[`${key}[${i}]`, entry]] : Object.entries(entry).map(([l, v]) => [`${key}[${i}].${l}`, v]);
+        if (typeof entry !== 'string' && !isLocalized(schema)) {
+          problems.push(`rules["${uid}"].${key}[${i}]: per-locale patterns need a localized type, and ${uid} is not`);
         }
-        for (const path of fieldPaths(pattern)) {
-          const problem = checkFieldPath(uid, path, schemas);
-          if (problem) problems.push(`rules["${uid}"].${key}[${i}] ({${path.join('.')}}): ${problem}`);
+        for (const [where, source] of sources) {
+          const pattern = parsePattern(source);
+          const usesLocale = pattern.segments.some((s) => 'placeholder' in s && s.placeholder.kind === 'locale');
+          if (usesLocale && !isLocalized(schema)) {
+            problems.push(`rules["${uid}"].${where} ({locale}): ${uid} is not localized, so {locale} is always empty`);
+          }
+          for (const path of fieldPaths(pattern)) {
+            const problem = checkFieldPath(uid, path, schemas);
+            if (problem) problems.push(`rules["${uid}"].${where} ({${path.join('.')}}): ${problem}`);
+          }
         }
       });
     }

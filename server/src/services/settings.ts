@@ -11,8 +11,8 @@ import {
   type PluginConfig,
   type PresetName,
 } from '../config/schema';
-import { fieldPaths, parsePattern } from '../domain/patterns';
-import type { CompiledRule } from '../domain/planner';
+import { fieldPaths } from '../domain/patterns';
+import { compilePatterns, type CompiledRule } from '../domain/planner';
 import { populateFor, type Populate, type Schemas } from '../domain/schema';
 import { PLUGIN_ID } from '../plugin-id';
 import { getService } from './get-service';
@@ -45,6 +45,12 @@ export interface Settings {
   retentionDays: number;
 }
 
+/**
+ * Tags of a rule that declares none: one per document and one per type, so App Router
+ * frontends can tag their fetches `<uid>:<documentId>` and `<uid>:list`.
+ */
+export const DEFAULT_TAGS = ['{uid}:{documentId}', '{uid}:list'];
+
 const compile = (config: PluginConfig): Settings => ({
   targets: config.targets.map((t) => ({
     name: t.name,
@@ -61,8 +67,9 @@ const compile = (config: PluginConfig): Settings => ({
       uid,
       {
         uid,
-        paths: rule.paths.map(parsePattern),
-        tags: (rule.tags ?? []).map(parsePattern),
+        paths: compilePatterns(rule.paths ?? []),
+        tags: compilePatterns(rule.tags ?? DEFAULT_TAGS),
+        layouts: compilePatterns(rule.layouts ?? []),
         targets: rule.targets,
       },
     ])
@@ -115,7 +122,7 @@ export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       let spec = specs.get(uid);
       if (!spec) {
         const rule = get().rules[uid];
-        const paths = rule ? [...rule.paths, ...rule.tags].flatMap(fieldPaths) : [];
+        const paths = rule ? [...rule.paths, ...rule.tags, ...rule.layouts].flatMap((rp) => fieldPaths(rp.pattern)) : [];
         for (const edge of getService(strapi, 'graph').graph().into.get(uid) ?? []) {
           if (edge.inverse) paths.push([edge.inverse, 'documentId']);
         }

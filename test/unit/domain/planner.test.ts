@@ -1,13 +1,14 @@
 import { changeEvents, splitIntoBatches } from '../../../server/src/domain/batching';
-import { parsePattern } from '../../../server/src/domain/patterns';
-import { plan, type CompiledRule } from '../../../server/src/domain/planner';
+import { compilePatterns, plan, type CompiledRule } from '../../../server/src/domain/planner';
 import type { Change, TargetPlan } from '../../../server/src/domain/types';
 
 const ARTICLE = 'api::article.article';
-const rule = (paths: string[], tags: string[] = [], targets?: string[]): CompiledRule => ({
+type Entries = Array<string | Record<string, string>>;
+const rule = (paths: Entries, tags: Entries = [], targets?: string[], layouts: Entries = []): CompiledRule => ({
   uid: ARTICLE,
-  paths: paths.map(parsePattern),
-  tags: tags.map(parsePattern),
+  paths: compilePatterns(paths),
+  tags: compilePatterns(tags),
+  layouts: compilePatterns(layouts),
   targets,
 });
 const snap = (entry: Record<string, unknown>, locale: string | null = null) => ({ locale, entry });
@@ -67,6 +68,27 @@ describe('planner: own rule, before and after', () => {
       'path /en/blog/b',
       'path /fr/blog/a-fr',
     ]);
+  });
+
+  it('applies per-locale patterns to their locale only; deleting one locale revalidates its pages only', () => {
+    const perLocale = { [ARTICLE]: rule([{ en: '/products/{slug}', fr: '/fr/produits/{slug}' }, { en: '/products', fr: '/fr/produits' }]) };
+    const both = change('publish', [], [snap({ slug: 'shoe' }, 'en'), snap({ slug: 'chaussure' }, 'fr')]);
+    expect(values(plan({ changes: [both], rules: perLocale, targets }))).toEqual([
+      'path /fr/produits',
+      'path /fr/produits/chaussure',
+      'path /products',
+      'path /products/shoe',
+    ]);
+    const frGone = change('delete', [snap({ slug: 'chaussure' }, 'fr')], []);
+    expect(values(plan({ changes: [frGone], rules: perLocale, targets }))).toEqual(['path /fr/produits', 'path /fr/produits/chaussure']);
+  });
+
+  it('sends layouts as layouts', () => {
+    const header = { [ARTICLE]: rule([], [], undefined, ['/']) };
+    const changes = [change('publish', [snap({})], [snap({})])];
+    const plans = plan({ changes, rules: header, targets });
+    expect(values(plans)).toEqual(['layout /']);
+    expect(splitIntoBatches(plans[0], changes, 10)[0]).toMatchObject({ paths: [], tags: [], layouts: ['/'] });
   });
 
   it('folds the same path from several changes into one item', () => {
