@@ -1,6 +1,7 @@
 /** Admin permission actions of the plugin, registered in register() and checked on its routes. */
 export const ACTIONS = {
   readLog: 'plugin::revalidation.log.read',
+  preview: 'plugin::revalidation.preview',
 } as const;
 
 export const PERMISSION_ACTIONS = [
@@ -8,6 +9,12 @@ export const PERMISSION_ACTIONS = [
     section: 'plugins',
     displayName: 'Read the revalidation log',
     uid: 'log.read',
+    pluginName: 'revalidation',
+  },
+  {
+    section: 'plugins',
+    displayName: 'Preview what a change revalidates',
+    uid: 'preview',
     pluginName: 'revalidation',
   },
 ];

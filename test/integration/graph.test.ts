@@ -2,74 +2,11 @@
  * Dependency-aware revalidation against a real Strapi: a change revalidates every page that shows
  * the changed entry, and nothing unrelated. Each test asserts the exact set of paths received.
  */
-import { startReceiver, type Receiver } from '../helpers/receiver';
-import { outboxDrained, receivedPaths, TEST_SECRET, waitForLogRows } from '../helpers/revalidation';
-import { bootStrapi, type TestStrapi } from '../helpers/strapi';
+import { outboxDrained, receivedPaths, waitForLogRows } from '../helpers/revalidation';
 import { sleep } from '../helpers/wait';
+import { pathsAfter, stop, UIDS, world, type World } from '../helpers/world';
 
-const ARTICLE = 'api::article.article';
-const AUTHOR = 'api::author.author';
-const TEAM = 'api::team.team';
-const REVIEW = 'api::review.review';
-const PAGE = 'api::page.page';
-
-const rules = {
-  [ARTICLE]: { paths: ['/blog/{slug}'] },
-  [AUTHOR]: { paths: ['/authors/{slug}'] },
-  [TEAM]: { paths: ['/teams/{slug}'] },
-  [PAGE]: { paths: ['/pages/{slug}'] },
-  // api::review.review: no rule and no draft & publish; it shows on its article's page
-};
-
-interface World {
-  app: TestStrapi;
-  receiver: Receiver;
-  ids: Record<string, string>;
-}
-
-/** Boots test/app with `graph` settings and publishes: team t1; ann (t1) and bob; articles a1, a2 (ann), a3 (bob), a4 (ann, draft only); page p1 (seo.author = ann). */
-async function world(graph: Record<string, unknown> = {}): Promise<World> {
-  const receiver = await startReceiver();
-  const app = await bootStrapi({
-    config: {
-      targets: [{ name: 'web', preset: 'webhook', url: `${receiver.url}/hook`, secret: TEST_SECRET }],
-      rules,
-      graph,
-      debounceMs: 100,
-      maxWaitMs: 1000,
-    },
-  });
-  const docs = (uid: string) => app.strapi.documents(uid as any);
-  const ids: Record<string, string> = {};
-  const publish = async (name: string, uid: string, data: Record<string, unknown>) => {
-    ids[name] = (await docs(uid).create({ data, status: 'published' } as any)).documentId;
-  };
-  await publish('t1', TEAM, { name: 'Team one', slug: 't1' });
-  await publish('ann', AUTHOR, { name: 'Ann', slug: 'ann', team: ids.t1 });
-  await publish('bob', AUTHOR, { name: 'Bob', slug: 'bob' });
-  await publish('a1', ARTICLE, { title: 'A1', slug: 'a1', author: ids.ann });
-  await publish('a2', ARTICLE, { title: 'A2', slug: 'a2', author: ids.ann });
-  await publish('a3', ARTICLE, { title: 'A3', slug: 'a3', author: ids.bob });
-  ids.a4 = (await docs(ARTICLE).create({ data: { title: 'A4', slug: 'a4', author: ids.ann } } as any)).documentId;
-  await publish('p1', PAGE, { title: 'P1', slug: 'p1', seo: { metaTitle: 'P1', author: ids.ann } });
-  await outboxDrained(app.strapi);
-  receiver.requests.length = 0;
-  return { app, receiver, ids };
-}
-
-/** Makes a change, waits until the outbox is drained, returns the sorted paths received. */
-async function pathsAfter(w: World, change: () => Promise<unknown>) {
-  w.receiver.requests.length = 0;
-  await change();
-  await sleep(150); // the debounce window opens after commit
-  await outboxDrained(w.app.strapi);
-  return [...new Set(receivedPaths(w.receiver.requests))].sort();
-}
-
-const stop = async (w?: World) => {
-  await w?.app.stop();
-  await w?.receiver.close();
-};
+const { ARTICLE, AUTHOR, TEAM, REVIEW, PAGE } = UIDS;
 
 describe('graph at the default depth (1)', () => {
   let w: World;

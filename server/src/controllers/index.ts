@@ -1,3 +1,5 @@
 import log from './log';
+import preview from './preview';
+import trigger from './trigger';
 
-export default { log };
+export default { log, preview, trigger };

@@ -1,8 +1,9 @@
 import type { Core } from '@strapi/strapi';
-import { errors, yup } from '@strapi/utils';
+import { yup } from '@strapi/utils';
 
 import { getService } from '../services/get-service';
 import { LOG_STATUSES, type LogQuery } from '../services/log';
+import { validate } from './validate';
 
 const querySchema = yup
   .object({
@@ -15,19 +16,9 @@ const querySchema = yup
   })
   .noUnknown();
 
-/** Validates a query string at the edge: 400 naming the field, or the typed query. */
-export async function parseLogQuery(query: unknown): Promise<LogQuery> {
-  try {
-    return (await querySchema.validate(query ?? {}, { strict: false, abortEarly: true, stripUnknown: false })) as LogQuery;
-  } catch (error) {
-    const e = error as { path?: string; message: string };
-    throw new errors.ValidationError(e.message, { field: e.path });
-  }
-}
-
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: any) {
-    const query = await parseLogQuery(ctx.query);
+    const query = await validate<LogQuery>(querySchema, ctx.query);
     ctx.body = await getService(strapi, 'log').find(query);
   },
 });

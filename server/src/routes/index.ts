@@ -14,6 +14,24 @@ export default {
         handler: 'log.find',
         config: adminOnly([ACTIONS.readLog]),
       },
+      {
+        method: 'POST',
+        path: '/preview',
+        handler: 'preview.preview',
+        config: adminOnly([ACTIONS.preview]),
+      },
+    ],
+  },
+  // Content API: /api/revalidation/…, API token required (scope plugin::revalidation.trigger.trigger).
+  'content-api': {
+    type: 'content-api',
+    routes: [
+      {
+        method: 'POST',
+        path: '/trigger',
+        handler: 'trigger.trigger',
+        config: { policies: [] },
+      },
     ],
   },
 };

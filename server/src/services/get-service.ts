@@ -5,6 +5,7 @@ import type { DeliveryService } from './delivery';
 import type { GraphService } from './graph';
 import type { PlanningService } from './planning';
 import type { LogService } from './log';
+import type { ManualService } from './manual';
 import type { OutboxService } from './outbox';
 import type { SettingsService } from './settings';
 import type { TriggerService } from './trigger';
@@ -19,6 +20,7 @@ interface Services {
   delivery: DeliveryService;
   worker: WorkerService;
   log: LogService;
+  manual: ManualService;
 }
 
 /** Typed access to the plugin's services. */

@@ -1,6 +1,7 @@
 import { createDeliveryService } from './delivery';
 import { createGraphService } from './graph';
 import { createLogService } from './log';
+import { createManualService } from './manual';
 import { createOutboxService } from './outbox';
 import { createPlanningService } from './planning';
 import { createSettingsService } from './settings';
@@ -16,4 +17,5 @@ export default {
   worker: createWorkerService,
   delivery: createDeliveryService,
   log: createLogService,
+  manual: createManualService,
 };

@@ -38,7 +38,20 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
   const changes = () => strapi.db.query(CHANGE as any);
   const batches = () => strapi.db.query(BATCH as any);
 
+  const insertBatches = async (contents: BatchContent[], now: Date) => {
+    for (const content of contents) {
+      await batches().create({
+        data: { batchId: newBatchId(), target: content.target, state: 'pending', attempts: 0, nextAttemptAt: now, content },
+      });
+    }
+  };
+
   return {
+    /** Batches that need no planning (the external trigger's explicit paths), due now. */
+    async enqueue(contents: BatchContent[], now: Date) {
+      await strapi.db.transaction(() => insertBatches(contents, now));
+    },
+
     /** Called by the trigger inside the write's transaction. */
     async recordChange(change: Change) {
       const { uid, documentId, action, ...payload } = change;
@@ -76,18 +89,7 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         const { count } = await changes().deleteMany({ where: { id: { $in: ids } } });
         // Another instance planned some of these rows meanwhile: roll back and let it be.
         if (count !== ids.length) throw new Error('outbox: change rows were planned concurrently');
-        for (const content of contents) {
-          await batches().create({
-            data: {
-              batchId: newBatchId(),
-              target: content.target,
-              state: 'pending',
-              attempts: 0,
-              nextAttemptAt: now,
-              content,
-            },
-          });
-        }
+        await insertBatches(contents, now);
       });
       return { planned: rows.length, wakeAt: rows.length === PLAN_LIMIT ? now : undefined };
     },

@@ -73,10 +73,19 @@ export const createTriggerService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Published rows of a document (all rows for a type without draft & publish), per locale. */
-  const snapshot = async (uid: string, documentId: string, scope: string | null): Promise<EntrySnapshot[]> => {
+  /**
+   * Rows of a document per locale: the published ones (all rows of a type without draft &
+   * publish), or the drafts (what a publish would make public; the preview uses them).
+   */
+  const snapshot = async (
+    uid: string,
+    documentId: string,
+    scope: string | null,
+    status: 'published' | 'draft' = 'published'
+  ): Promise<EntrySnapshot[]> => {
     const schema = strapi.contentType(uid as any) as any;
     const where: Record<string, unknown> = { documentId };
-    if (hasDraftAndPublish(schema)) where.publishedAt = { $notNull: true };
+    if (hasDraftAndPublish(schema)) where.publishedAt = status === 'published' ? { $notNull: true } : { $null: true };
     if (scope !== null && scope !== '*') where.locale = scope;
     const { paths, populate } = settings().snapshotSpec(uid);
     const rows = await strapi.db.query(uid as any).findMany({ where, populate });
@@ -150,6 +159,7 @@ export const createTriggerService = ({ strapi }: { strapi: Core.Strapi }) => {
       strapi.documents.use(middleware as any);
     },
     snapshot,
+    localeScope,
   };
 };
 
