@@ -1,7 +1,7 @@
 /**
  * A small linked world in test/app for graph, preview and trigger tests: team t1; authors ann
  * (in t1) and bob; articles a1, a2 (ann), a3 (bob) published, a4 (ann) draft only; page p1 whose
- * seo component shows ann.
+ * seo component shows ann and whose dynamic zone features a3.
  */
 import { startReceiver, type Receiver } from './receiver';
 import { outboxDrained, receivedPaths, TEST_SECRET } from './revalidation';
@@ -56,7 +56,15 @@ export async function world(graph: Record<string, unknown> = {}): Promise<World>
   await publish('a2', ARTICLE, { title: 'A2', slug: 'a2', author: ids.ann });
   await publish('a3', ARTICLE, { title: 'A3', slug: 'a3', author: ids.bob });
   ids.a4 = (await docs(ARTICLE).create({ data: { title: 'A4', slug: 'a4', author: ids.ann } } as any)).documentId;
-  await publish('p1', PAGE, { title: 'P1', slug: 'p1', seo: { metaTitle: 'P1', author: ids.ann } });
+  await publish('p1', PAGE, {
+    title: 'P1',
+    slug: 'p1',
+    seo: { metaTitle: 'P1', author: ids.ann },
+    blocks: [
+      { __component: 'blocks.text', body: 'Welcome' },
+      { __component: 'blocks.featured-article', heading: 'Read this', article: ids.a3 },
+    ],
+  });
   await outboxDrained(app.strapi);
   receiver.requests.length = 0;
   return { app, receiver, ids };

@@ -43,6 +43,13 @@ describe('graph at the default depth (1)', () => {
     expect(paths).toEqual(['/authors/ann', '/teams/t1', '/teams/t1-new']);
   });
 
+  it('a relation inside a dynamic zone: article a3 renamed → its pages, its author’s and the page featuring it', async () => {
+    const paths = await pathsAfter(w, () =>
+      docs(ARTICLE).update({ documentId: w.ids.a3, data: { slug: 'a3-new' }, status: 'published' } as any)
+    );
+    expect(paths).toEqual(['/authors/bob', '/blog/a3', '/blog/a3-new', '/pages/p1']);
+  });
+
   it('a review (no rule, no draft & publish) → the page of the article it is on', async () => {
     const paths = await pathsAfter(w, () =>
       docs(REVIEW).create({ data: { body: 'Great', rating: 5, article: w.ids.a1 } } as any)
@@ -74,7 +81,8 @@ describe('graph at depth 2, with a cycle', () => {
     const paths = await pathsAfter(w, () =>
       w.app.strapi.documents(AUTHOR as any).update({ documentId: w.ids.bob, data: { name: 'Bob B.' }, status: 'published' } as any)
     );
-    expect(paths).toEqual(['/authors/bob', '/blog/a3']);
+    // bob → a3 (hop 1) → bob again (visited, stops) and p1, which features a3 (hop 2)
+    expect(paths).toEqual(['/authors/bob', '/blog/a3', '/pages/p1']);
   });
 });
 

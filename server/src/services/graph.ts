@@ -27,7 +27,6 @@ const nest = (fields: string[], leaf: unknown): Record<string, unknown> =>
 
 export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
   let graph: Graph | undefined;
-  const warned = new Set<string>();
 
   const schema = (uid: string) => strapi.contentType(uid as any) as any;
 
@@ -41,15 +40,77 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const select = (uid: string) => (isLocalized(schema(uid)) ? ['documentId', 'locale'] : ['documentId']);
 
+  /** For each id, the related documentIds found at `fields` (populated) in rows. */
+  const populateTo = (fields: string[]) =>
+    nest(
+      fields.flatMap((f, i) => (i < fields.length - 1 ? [f, 'populate'] : [f])),
+      { select: ['documentId'] }
+    );
+
+  /**
+   * A dynamic zone cannot be filtered through with `where`: find the zone's components that link
+   * to the ids, then the entries holding those components through the zone's join table.
+   */
+  const throughDynamicZone = async (edge: Edge, documentIds: string[], locale: string | null): Promise<Reference[]> => {
+    const [zone, ...rest] = edge.steps as [Extract<Edge['steps'][number], { kind: 'dynamiczone' }>, ...Edge['steps']];
+    const fields = rest.map((s) => s.field);
+    const wanted = new Set(documentIds);
+    const viasByComponent = new Map<number, string[]>();
+    for (const ids of chunks(documentIds)) {
+      const components = await strapi.db.query(zone.component as any).findMany({
+        select: ['id'],
+        where: nest(fields, { documentId: { $in: ids } }),
+        populate: populateTo(fields),
+      });
+      for (const c of components as any[]) {
+        const vias = readPath(c, [...fields, 'documentId']).filter((v) => wanted.has(v as string)) as string[];
+        if (vias.length) viasByComponent.set(c.id, vias);
+      }
+    }
+    if (viasByComponent.size === 0) return [];
+
+    const joinTable = (strapi.db.metadata.get(edge.from as any).attributes as any)[zone.field]?.joinTable;
+    if (!joinTable?.morphColumn) {
+      strapi.log.warn(`${LOG_PREFIX} edge ${edge.id}: no join table for dynamic zone "${zone.field}"; not followed`);
+      return [];
+    }
+    const entityColumn = joinTable.joinColumn.name;
+    const componentColumn = joinTable.morphColumn.idColumn.name;
+    const componentsByEntity = new Map<number, number[]>();
+    for (const ids of chunks([...viasByComponent.keys()])) {
+      const links = await strapi.db
+        .getConnection(joinTable.name)
+        .select(entityColumn, componentColumn)
+        .whereIn(componentColumn, ids)
+        .where(joinTable.morphColumn.typeColumn.name, zone.component)
+        .where('field', zone.field);
+      for (const link of links as any[]) {
+        const entity = Number(link[entityColumn]);
+        if (!componentsByEntity.has(entity)) componentsByEntity.set(entity, []);
+        componentsByEntity.get(entity)!.push(Number(link[componentColumn]));
+      }
+    }
+
+    const out: Reference[] = [];
+    for (const ids of chunks([...componentsByEntity.keys()])) {
+      const rows = await strapi.db.query(edge.from as any).findMany({
+        select: ['id', ...select(edge.from)],
+        where: { ...scope(edge.from, locale), id: { $in: ids } },
+      });
+      for (const row of rows as any[]) {
+        for (const component of componentsByEntity.get(Number(row.id)) ?? []) {
+          for (const via of viasByComponent.get(component) ?? []) {
+            out.push({ documentId: row.documentId, locale: row.locale ?? null, via });
+          }
+        }
+      }
+    }
+    return out;
+  };
+
   const port: DependentsPort = {
     async referencing(edge: Edge, documentIds: string[], locale: string | null): Promise<Reference[]> {
-      if (edge.steps.some((s) => s.kind === 'dynamiczone')) {
-        if (!warned.has(edge.id)) {
-          warned.add(edge.id);
-          strapi.log.warn(`${LOG_PREFIX} edge ${edge.id} goes through a dynamic zone, which is not followed yet`);
-        }
-        return [];
-      }
+      if (edge.steps[0]?.kind === 'dynamiczone') return throughDynamicZone(edge, documentIds, locale);
       const fields = edge.steps.map((s) => s.field);
       const wanted = new Set(documentIds);
       const out: Reference[] = [];
@@ -57,10 +118,7 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
         const rows = await strapi.db.query(edge.from as any).findMany({
           select: select(edge.from),
           where: { ...scope(edge.from, locale), ...nest(fields, { documentId: { $in: ids } }) },
-          populate: nest(
-            fields.flatMap((f, i) => (i < fields.length - 1 ? [f, 'populate'] : [f])),
-            { select: ['documentId'] }
-          ),
+          populate: populateTo(fields),
         });
         for (const row of rows as any[]) {
           for (const via of readPath(row, [...fields, 'documentId'])) {
