@@ -33,12 +33,12 @@ export interface World {
 }
 
 /** Boots test/app with these `graph` settings and publishes the world. */
-export async function world(graph: Record<string, unknown> = {}): Promise<World> {
+export async function world(graph: Record<string, unknown> = {}, extraRules: Record<string, unknown> = {}): Promise<World> {
   const receiver = await startReceiver();
   const app = await bootStrapi({
     config: {
       targets: [{ name: 'web', preset: 'webhook', url: `${receiver.url}/hook`, secret: TEST_SECRET }],
-      rules: WORLD_RULES,
+      rules: { ...WORLD_RULES, ...extraRules },
       graph,
       debounceMs: 100,
       maxWaitMs: 1000,
