@@ -13,6 +13,8 @@ export interface Reference {
   locale: string | null;
   /** documentId of the entry of the edge's target type it is linked to. */
   via: string;
+  /** The entry's fields its rule needs, when the lookup loaded them (saves a second query). */
+  entry?: Record<string, unknown>;
 }
 
 export interface DependentsPort {
@@ -22,7 +24,11 @@ export interface DependentsPort {
    */
   referencing(edge: Edge, documentIds: string[], locale: string | null): Promise<Reference[]>;
   /** Which of these entries of `uid` are published (in `locale` for a localized type). */
-  published(uid: string, documentIds: string[], locale: string | null): Promise<Array<{ documentId: string; locale: string | null }>>;
+  published(
+    uid: string,
+    documentIds: string[],
+    locale: string | null
+  ): Promise<Array<{ documentId: string; locale: string | null; entry?: Record<string, unknown> }>>;
 }
 
 export interface GraphOptions {
@@ -43,6 +49,8 @@ export interface Dependent {
   reason: string;
   /** Index of the change that reached it. */
   change: number;
+  /** Its fields, if the lookup loaded them. */
+  entry?: Record<string, unknown>;
 }
 
 export interface Collapsed {
@@ -140,7 +148,13 @@ export async function findDependents(
             }
           }
           for (const [index, refs] of perChange) {
-            const fresh = refs.filter((r, i) => refs.findIndex((o) => o.documentId === r.documentId && o.locale === r.locale) === i);
+            const seen = new Set<string>();
+            const fresh = refs.filter((r) => {
+              const k = `${r.documentId}\u0000${r.locale}`;
+              if (seen.has(k)) return false;
+              seen.add(k);
+              return true;
+            });
             if (fresh.length > options.fanOutCap) {
               collapsed.push({ uid: edge.from, edge: edge.id, count: fresh.length, change: index });
               continue;
@@ -156,6 +170,7 @@ export async function findDependents(
                 depth,
                 reason: `shows ${uid} ${ref.via} via ${edge.id}`,
                 change: index,
+                ...(ref.entry ? { entry: ref.entry } : {}),
               });
               add(next, edge.from, ref.documentId, index);
             }

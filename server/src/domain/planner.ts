@@ -82,9 +82,19 @@ const inLocale = (snapshots: EntrySnapshot[], locale: string | null) =>
 const describe = (change: Change, locale: string | null) =>
   `${change.uid} ${change.documentId}${locale ? ` (${locale})` : ''}`;
 
+/** Reasons kept per item; a list page reached from 10,000 entries says so in one line. */
+export const MAX_REASONS = 20;
+
+interface ItemDraft {
+  kind: ItemKind;
+  value: string;
+  reasons: Set<string>;
+  changes: Set<number>;
+}
+
 /** Collects items per target, merging reasons and change indexes of equal items. */
 class PlanBuilder {
-  private readonly plans = new Map<string, { items: Map<string, PlannedItem>; skipped: string[] }>();
+  private readonly plans = new Map<string, { items: Map<string, ItemDraft>; skipped: string[] }>();
 
   constructor(targets: string[]) {
     for (const t of targets) this.plans.set(t, { items: new Map(), skipped: [] });
@@ -97,11 +107,11 @@ class PlanBuilder {
       const key = `${kind}\u0000${value}`;
       let item = plan.items.get(key);
       if (!item) {
-        item = { kind, value, reasons: [], changes: [] };
+        item = { kind, value, reasons: new Set(), changes: new Set() };
         plan.items.set(key, item);
       }
-      if (!item.reasons.includes(reason)) item.reasons.push(reason);
-      if (!item.changes.includes(change)) item.changes.push(change);
+      item.reasons.add(reason);
+      item.changes.add(change);
     }
   }
 
@@ -113,8 +123,13 @@ class PlanBuilder {
   }
 
   build(): TargetPlan[] {
+    const finish = (item: ItemDraft): PlannedItem => {
+      const reasons = [...item.reasons];
+      const shown = reasons.length > MAX_REASONS ? [...reasons.slice(0, MAX_REASONS), `… and ${reasons.length - MAX_REASONS} more`] : reasons;
+      return { kind: item.kind, value: item.value, reasons: shown, changes: [...item.changes] };
+    };
     return [...this.plans.entries()]
-      .map(([target, p]) => ({ target, items: [...p.items.values()], skipped: p.skipped }))
+      .map(([target, p]) => ({ target, items: [...p.items.values()].map(finish), skipped: p.skipped }))
       .filter((p) => p.items.length > 0 || p.skipped.length > 0);
   }
 }

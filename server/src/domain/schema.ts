@@ -106,40 +106,47 @@ export function checkRules(
   return problems;
 }
 
-export type Populate = Record<string, true | { populate: Populate }>;
+/** One level of a db.query populate: the columns to read and the relations below. */
+export interface PopulateNode {
+  select?: string[];
+  populate?: Populate;
+}
+export type Populate = Record<string, PopulateNode | true>;
 
-/**
- * The `populate` for strapi.db.query that loads the relations and components the field paths
- * cross (scalars come with the row). Paths must have passed checkFieldPath.
- */
-export function populateFor(uid: string, paths: string[][], schemas: Schemas): Populate {
-  const root: Populate = {};
-  for (const path of paths) {
-    let schema: SchemaLike | undefined = schemas.contentTypes[uid];
-    let level = root;
-    for (let i = 0; i < path.length - 1 && schema; i++) {
-      const attribute: AttributeLike | undefined = schema.attributes[path[i]];
-      if (!attribute || (attribute.type !== 'relation' && attribute.type !== 'component')) break;
-      const existing = level[path[i]];
-      const node: { populate: Populate } = existing && existing !== true ? existing : { populate: {} };
-      level[path[i]] = node;
-      level = node.populate;
-      schema =
-        attribute.type === 'relation'
-          ? schemas.contentTypes[attribute.target!]
-          : schemas.components[attribute.component!];
+/** Columns every read needs: the row id, and for content types documentId (and locale). */
+const baseColumns = (schema: SchemaLike, isComponent: boolean) =>
+  isComponent ? ['id'] : ['id', 'documentId', ...(isLocalized(schema) ? ['locale'] : [])];
+
+/** The columns and relations one level must read for these (relative) field paths. */
+function level(schema: SchemaLike, isComponent: boolean, paths: string[][], schemas: Schemas): Required<PopulateNode> {
+  const select = new Set(baseColumns(schema, isComponent));
+  const below = new Map<string, { schema: SchemaLike; isComponent: boolean; paths: string[][] }>();
+  for (const [head, ...rest] of paths) {
+    const attribute = schema.attributes[head];
+    if (!attribute) continue; // a system column (documentId, locale), already selected
+    if (attribute.type === 'relation' || attribute.type === 'component') {
+      const isRelation = attribute.type === 'relation';
+      const target = isRelation ? schemas.contentTypes[attribute.target!] : schemas.components[attribute.component!];
+      if (!target) continue;
+      if (!below.has(head)) below.set(head, { schema: target, isComponent: !isRelation, paths: [] });
+      if (rest.length) below.get(head)!.paths.push(rest);
+    } else {
+      select.add(head);
     }
   }
-  return simplify(root);
+  const populate: Populate = {};
+  for (const [name, child] of below) {
+    const node = level(child.schema, child.isComponent, child.paths, schemas);
+    populate[name] = Object.keys(node.populate).length ? node : { select: node.select };
+  }
+  return { select: [...select], populate };
 }
 
-/** `{ populate: {} }` becomes `true`: populate the relation, no deeper. */
-function simplify(populate: Populate): Populate {
-  return Object.fromEntries(
-    Object.entries(populate).map(([k, v]) => {
-      if (v === true) return [k, true];
-      const inner = simplify(v.populate);
-      return [k, Object.keys(inner).length ? { populate: inner } : true];
-    })
-  );
+/**
+ * What strapi.db.query must read for the field paths: the row's own columns (`select`) and the
+ * relations and components they cross, each with only the columns needed. Paths must have
+ * passed checkFieldPath.
+ */
+export function readSpec(uid: string, paths: string[][], schemas: Schemas): Required<PopulateNode> {
+  return level(schemas.contentTypes[uid], false, paths, schemas);
 }

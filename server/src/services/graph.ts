@@ -7,13 +7,34 @@ import type { Core } from '@strapi/strapi';
 import type { DependentsPort, GraphOptions, Reference } from '../domain/dependents';
 import { deriveGraph, type Edge, type Graph } from '../domain/graph';
 import { readPath } from '../domain/patterns';
-import { hasDraftAndPublish, isLocalized, type Schemas } from '../domain/schema';
+import { hasDraftAndPublish, isLocalized, type Populate, type PopulateNode, type Schemas } from '../domain/schema';
 import { LOG_PREFIX } from '../plugin-id';
+import { getService } from './get-service';
+import { project } from './trigger';
 
 /** Ids per `$in`: well under every database's bound-parameter limit. */
-const CHUNK = 500;
+const CHUNK = 1000;
 export const DEFAULT_FAN_OUT_CAP = 1000;
 export const DEFAULT_MAX_DEPTH = 1;
+
+
+/** Two populate trees as one: every field wins over a `select`; nested populates merge. */
+export function mergePopulate(a: Populate, b: Populate): Populate {
+  const out: Populate = { ...a };
+  for (const [key, value] of Object.entries(b)) out[key] = key in out ? mergeNode(out[key], value) : value;
+  return out;
+}
+
+function mergeNode(x: PopulateNode | true, y: PopulateNode | true): PopulateNode | true {
+  const nx = x === true ? {} : x;
+  const ny = y === true ? {} : y;
+  // `true` and a node without `select` both load every field.
+  const select = nx.select && ny.select ? [...new Set([...nx.select, ...ny.select])] : undefined;
+  const populate = mergePopulate(nx.populate ?? {}, ny.populate ?? {});
+  const hasPopulate = Object.keys(populate).length > 0;
+  if (!select && !hasPopulate) return true;
+  return { ...(select ? { select } : {}), ...(hasPopulate ? { populate } : {}) };
+}
 
 const chunks = <T>(list: T[]) => {
   const out: T[][] = [];
@@ -38,14 +59,19 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
     return where;
   };
 
-  const select = (uid: string) => (isLocalized(schema(uid)) ? ['documentId', 'locale'] : ['documentId']);
 
-  /** For each id, the related documentIds found at `fields` (populated) in rows. */
-  const populateTo = (fields: string[]) =>
-    nest(
-      fields.flatMap((f, i) => (i < fields.length - 1 ? [f, 'populate'] : [f])),
-      { select: ['documentId'] }
-    );
+  /**
+   * What a lookup of `uid` loads besides the link: the fields its rule needs (and the inverse
+   * ids the trigger keeps), so the planner needs no second query for the dependents it finds.
+   */
+  const entryOf = (uid: string) => getService(strapi, 'settings').ruleSpec(uid);
+
+  /** Populates just enough along `fields` to read the related entries' documentIds. */
+  const populateTo = (fields: string[]): Populate =>
+    fields.reduceRight<Populate | undefined>(
+      (inner, field) => ({ [field]: inner ? { select: ['id'], populate: inner } : { select: ['id', 'documentId'] } }),
+      undefined
+    )!;
 
   /**
    * A dynamic zone cannot be filtered through with `where`: find the zone's components that link
@@ -93,14 +119,17 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     const out: Reference[] = [];
     for (const ids of chunks([...componentsByEntity.keys()])) {
+      const spec = entryOf(edge.from);
       const rows = await strapi.db.query(edge.from as any).findMany({
-        select: ['id', ...select(edge.from)],
+        select: spec.select,
         where: { ...scope(edge.from, locale), id: { $in: ids } },
+        populate: spec.populate,
       });
       for (const row of rows as any[]) {
+        const entry = project(row, spec.paths);
         for (const component of componentsByEntity.get(Number(row.id)) ?? []) {
           for (const via of viasByComponent.get(component) ?? []) {
-            out.push({ documentId: row.documentId, locale: row.locale ?? null, via });
+            out.push({ documentId: row.documentId, locale: row.locale ?? null, via, entry });
           }
         }
       }
@@ -115,14 +144,19 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
       const wanted = new Set(documentIds);
       const out: Reference[] = [];
       for (const ids of chunks(documentIds)) {
+        const spec = entryOf(edge.from);
+        // Looking behind one entry (the usual first hop), every row links to it: no need to
+        // load the relation just to tell which.
+        const single = ids.length === 1;
         const rows = await strapi.db.query(edge.from as any).findMany({
-          select: select(edge.from),
+          select: spec.select,
           where: { ...scope(edge.from, locale), ...nest(fields, { documentId: { $in: ids } }) },
-          populate: populateTo(fields),
+          populate: single ? spec.populate : mergePopulate(spec.populate, populateTo(fields)),
         });
         for (const row of rows as any[]) {
-          for (const via of readPath(row, [...fields, 'documentId'])) {
-            if (wanted.has(via as string)) out.push({ documentId: row.documentId, locale: row.locale ?? null, via: via as string });
+          const entry = project(row, spec.paths);
+          for (const via of single ? ids : readPath(row, [...fields, 'documentId'])) {
+            if (wanted.has(via as string)) out.push({ documentId: row.documentId, locale: row.locale ?? null, via: via as string, entry });
           }
         }
       }
@@ -130,13 +164,15 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async published(uid: string, documentIds: string[], locale: string | null) {
-      const out: Array<{ documentId: string; locale: string | null }> = [];
+      const out: Array<{ documentId: string; locale: string | null; entry: Record<string, unknown> }> = [];
+      const spec = entryOf(uid);
       for (const ids of chunks(documentIds)) {
         const rows = await strapi.db.query(uid as any).findMany({
-          select: select(uid),
+          select: spec.select,
           where: { ...scope(uid, locale), documentId: { $in: ids } },
+          populate: spec.populate,
         });
-        for (const row of rows as any[]) out.push({ documentId: row.documentId, locale: row.locale ?? null });
+        for (const row of rows as any[]) out.push({ documentId: row.documentId, locale: row.locale ?? null, entry: project(row, spec.paths) });
       }
       return out;
     },
@@ -158,8 +194,9 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     port,
 
-    /** Loads published entries of `uid` with the given populate (batched). */
-    async load(uid: string, refs: Array<{ documentId: string; locale: string | null }>, populate: object) {
+    /** Loads published entries of `uid` with what its snapshot spec reads (batched). */
+    async load(uid: string, refs: Array<{ documentId: string; locale: string | null }>) {
+      const { select, populate } = entryOf(uid);
       const rows: any[] = [];
       const byLocale = new Map<string | null, string[]>();
       for (const ref of refs) {
@@ -170,6 +207,7 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
         for (const chunk of chunks(ids)) {
           rows.push(
             ...(await strapi.db.query(uid as any).findMany({
+              select,
               where: { ...scope(uid, locale), documentId: { $in: chunk } },
               populate,
             }))

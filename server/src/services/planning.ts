@@ -29,11 +29,18 @@ export const createPlanningService = ({ strapi }: { strapi: Core.Strapi }) => ({
       byUid.get(d.uid)!.push(d);
     }
     for (const [uid, list] of byUid) {
-      const { paths, populate } = settings.snapshotSpec(uid);
-      const rows = await graphs.load(uid, list, populate);
+      // Lookups usually loaded the fields already; load the rest in one batch.
+      const missing = list.filter((d) => !d.entry);
+      const rows = new Map<string, unknown>();
+      if (missing.length) {
+        const { paths } = settings.ruleSpec(uid);
+        for (const row of await graphs.load(uid, missing)) {
+          rows.set(`${row.documentId}\u0000${row.locale ?? null}`, project(row, paths));
+        }
+      }
       for (const d of list) {
-        const row = rows.find((r) => r.documentId === d.documentId && (d.locale === null || r.locale === d.locale));
-        if (row) loaded.push({ ...d, entry: project(row, paths) });
+        const entry = d.entry ?? rows.get(`${d.documentId}\u0000${d.locale}`) ?? rows.get(`${d.documentId}\u0000null`);
+        if (entry) loaded.push({ ...d, entry: entry as Record<string, unknown> });
       }
     }
     for (const c of collapsed) {

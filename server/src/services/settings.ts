@@ -13,13 +13,14 @@ import {
 } from '../config/schema';
 import { fieldPaths } from '../domain/patterns';
 import { compilePatterns, type CompiledRule } from '../domain/planner';
-import { populateFor, type Populate, type Schemas } from '../domain/schema';
+import { readSpec, type Populate, type Schemas } from '../domain/schema';
 import { PLUGIN_ID } from '../plugin-id';
 import { getService } from './get-service';
 
-/** The fields a snapshot keeps and the populate that loads them. */
+/** The fields a snapshot keeps, and the columns and relations that load them. */
 export interface SnapshotSpec {
   paths: string[][];
+  select: string[];
   populate: Populate;
 }
 
@@ -93,6 +94,23 @@ export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return cached;
   };
 
+  const spec = (uid: string, withLinks: boolean): SnapshotSpec => {
+    const key = `${withLinks}:${uid}`;
+    let found = specs.get(key);
+    if (!found) {
+      const rule = get().rules[uid];
+      const paths = rule ? [...rule.paths, ...rule.tags, ...rule.layouts].flatMap((rp) => fieldPaths(rp.pattern)) : [];
+      if (withLinks) {
+        for (const edge of getService(strapi, 'graph').graph().into.get(uid) ?? []) {
+          if (edge.inverse) paths.push([edge.inverse, 'documentId']);
+        }
+      }
+      found = { paths, ...readSpec(uid, paths, strapi as unknown as Schemas) };
+      specs.set(key, found);
+    }
+    return found;
+  };
+
   return {
     get,
 
@@ -119,17 +137,12 @@ export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * inverse side of its bidirectional relations (the links before a write).
      */
     snapshotSpec(uid: string): SnapshotSpec {
-      let spec = specs.get(uid);
-      if (!spec) {
-        const rule = get().rules[uid];
-        const paths = rule ? [...rule.paths, ...rule.tags, ...rule.layouts].flatMap((rp) => fieldPaths(rp.pattern)) : [];
-        for (const edge of getService(strapi, 'graph').graph().into.get(uid) ?? []) {
-          if (edge.inverse) paths.push([edge.inverse, 'documentId']);
-        }
-        spec = { paths, populate: populateFor(uid, paths, strapi as unknown as Schemas) };
-        specs.set(uid, spec);
-      }
-      return spec;
+      return spec(uid, true);
+    },
+
+    /** What expanding the rule of `uid` reads: its patterns' fields only (dependents' lookups). */
+    ruleSpec(uid: string): SnapshotSpec {
+      return spec(uid, false);
     },
   };
 };

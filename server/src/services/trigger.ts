@@ -87,8 +87,8 @@ export const createTriggerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const where: Record<string, unknown> = { documentId };
     if (hasDraftAndPublish(schema)) where.publishedAt = status === 'published' ? { $notNull: true } : { $null: true };
     if (scope !== null && scope !== '*') where.locale = scope;
-    const { paths, populate } = settings().snapshotSpec(uid);
-    const rows = await strapi.db.query(uid as any).findMany({ where, populate });
+    const { paths, select, populate } = settings().snapshotSpec(uid);
+    const rows = await strapi.db.query(uid as any).findMany({ where, select, populate });
     return rows.map((row: any) => ({
       locale: scope === null ? null : (row.locale ?? null),
       entry: project(row, paths),

@@ -1,4 +1,5 @@
-import { checkFieldPath, checkRules, populateFor, type Schemas } from '../../../server/src/domain/schema';
+import { checkFieldPath, checkRules, readSpec, type Schemas } from '../../../server/src/domain/schema';
+import { mergePopulate } from '../../../server/src/services/graph';
 
 const schemas: Schemas = {
   contentTypes: {
@@ -68,13 +69,27 @@ describe('checkRules', () => {
   });
 });
 
-describe('populateFor', () => {
+describe('readSpec', () => {
+  const REL = ['id', 'documentId'];
   it.each([
-    [[['slug']], {}],
-    [[['author', 'slug']], { author: true }],
-    [[['author', 'slug'], ['author', 'team', 'code'], ['slug']], { author: { populate: { team: true } } }],
-    [[['seo', 'related', 'slug'], ['tags', 'slug']], { seo: { populate: { related: true } }, tags: true }],
-  ])('%j → %j', (paths, populate) => {
-    expect(populateFor('api::article.article', paths, schemas)).toEqual(populate);
+    [[['slug']], ['id', 'documentId', 'slug'], {}],
+    [[['author', 'slug']], REL, { author: { select: [...REL, 'slug'] } }],
+    [[['author', 'slug'], ['author', 'team', 'code'], ['slug']], [...REL, 'slug'], { author: { select: [...REL, 'slug'], populate: { team: { select: [...REL, 'code'] } } } }],
+    [[['seo', 'related', 'slug'], ['tags', 'slug']], REL, { seo: { select: ['id'], populate: { related: { select: [...REL, 'slug'] } } }, tags: { select: [...REL, 'slug'] } }],
+    [[['author', 'documentId'], ['documentId']], REL, { author: { select: REL } }],
+  ])('%j → select %j, populate %j', (paths, select, populate) => {
+    expect(readSpec('api::article.article', paths, schemas)).toEqual({ select, populate });
+  });
+});
+
+describe('mergePopulate', () => {
+  it.each([
+    [{}, { a: { select: ['documentId'] } }, { a: { select: ['documentId'] } }],
+    [{ a: true }, { a: { select: ['documentId'] } }, { a: true }],
+    [{ a: { select: ['x'] } }, { a: { select: ['documentId'] } }, { a: { select: ['x', 'documentId'] } }],
+    [{ a: { populate: { b: true } } }, { a: { populate: { c: { select: ['documentId'] } } } }, { a: { populate: { b: true, c: { select: ['documentId'] } } } }],
+    [{ a: true }, { b: true }, { a: true, b: true }],
+  ])('%j + %j → %j', (a, b, expected) => {
+    expect(mergePopulate(a as any, b as any)).toEqual(expected);
   });
 });
