@@ -49,6 +49,15 @@ describe('a write reaches the frontend', () => {
   const admin = () => ({ authorization: `Bearer ${jwt}` });
   const api = () => ({ authorization: `Bearer ${token}` });
 
+  /** Publishes an article over REST, waits for its delivery and clears the receiver; its documentId. */
+  const published = async (title: string, slug: string): Promise<string> => {
+    const created = await app.http().post('/api/articles').set(api()).send({ data: { title, slug } });
+    await receiver.waitFor((r) => receivedPaths(r).includes(`/blog/${slug}`));
+    await outboxDrained(app.strapi);
+    receiver.requests.length = 0;
+    return created.body.data.documentId;
+  };
+
   it('admin create then publish → the entry’s page, the list page and its tag, signed', async () => {
     const created = await app.http().post(CM).set(admin()).send({ title: 'Admin post', slug: 'admin-post' });
     expect(created.status).toBe(201);
@@ -94,11 +103,7 @@ describe('a write reaches the frontend', () => {
   });
 
   it('a slug rename → the old and the new path', async () => {
-    const created = await app.http().post('/api/articles').set(api()).send({ data: { title: 'Rename me', slug: 'before-rename' } });
-    const { documentId } = created.body.data;
-    await receiver.waitFor((r) => receivedPaths(r).includes('/blog/before-rename'));
-    await outboxDrained(app.strapi);
-    receiver.requests.length = 0;
+    const documentId = await published('Rename me', 'before-rename');
 
     const res = await app.http().put(`/api/articles/${documentId}`).set(api()).send({ data: { slug: 'after-rename' } });
     expect(res.status).toBe(200);
@@ -124,11 +129,7 @@ describe('a write reaches the frontend', () => {
   });
 
   it('unpublish → the path that disappears', async () => {
-    const created = await app.http().post('/api/articles').set(api()).send({ data: { title: 'Unpublish me', slug: 'to-unpublish' } });
-    const { documentId } = created.body.data;
-    await receiver.waitFor((r) => receivedPaths(r).includes('/blog/to-unpublish'));
-    await outboxDrained(app.strapi);
-    receiver.requests.length = 0;
+    const documentId = await published('Unpublish me', 'to-unpublish');
 
     const res = await app.http().post(`${CM}/${documentId}/actions/unpublish`).set(admin()).send({});
     expect(res.status).toBe(200);
@@ -138,11 +139,7 @@ describe('a write reaches the frontend', () => {
   });
 
   it('delete → the path that disappears', async () => {
-    const created = await app.http().post('/api/articles').set(api()).send({ data: { title: 'Delete me', slug: 'to-delete' } });
-    const { documentId } = created.body.data;
-    await receiver.waitFor((r) => receivedPaths(r).includes('/blog/to-delete'));
-    await outboxDrained(app.strapi);
-    receiver.requests.length = 0;
+    const documentId = await published('Delete me', 'to-delete');
 
     const res = await app.http().delete(`/api/articles/${documentId}`).set(api());
     expect(res.status).toBe(204);
