@@ -19,12 +19,27 @@ const project = (name, extra = {}) => ({
   ...extra,
 });
 
+// The integration suite runs a second time on PostgreSQL when a server is configured (PGHOST or
+// PGPORT, as .ci/postgres-start prints) and always in CI, where a missing server fails the run.
+const withPostgres = process.env.CI === 'true' || Boolean(process.env.PGHOST || process.env.PGPORT);
+
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
     project('unit'),
-    // Each integration file boots a real Strapi on its own temp database.
-    project('integration', { slowTestThreshold: 30 }),
+    // Each integration file boots a real Strapi on its own temp database: a fresh Postgres
+    // schema under load takes longer than jest's 5 s default.
+    project('integration', { slowTestThreshold: 30, testTimeout: 60_000 }),
+    ...(withPostgres
+      ? [
+          project('integration', {
+            displayName: 'integration-postgres',
+            slowTestThreshold: 30,
+            testTimeout: 60_000,
+            setupFiles: ['<rootDir>/test/helpers/use-postgres.js'],
+          }),
+        ]
+      : []),
     // Packs the plugin and installs it into a freshly scaffolded Strapi app: minutes, not seconds.
     project('package', { slowTestThreshold: 600 }),
   ],
