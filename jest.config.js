@@ -23,20 +23,23 @@ const project = (name, extra = {}) => ({
 // PGPORT, as .ci/postgres-start prints) and always in CI, where a missing server fails the run.
 const withPostgres = process.env.CI === 'true' || Boolean(process.env.PGHOST || process.env.PGPORT);
 
+// testTimeout is not a per-project option: the integration projects set it in a setup file.
+const INTEGRATION_SETUP = '<rootDir>/test/helpers/integration-timeout.js';
+
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
     project('unit'),
     // Each integration file boots a real Strapi on its own temp database: a fresh Postgres
     // schema under load takes longer than jest's 5 s default.
-    project('integration', { slowTestThreshold: 30, testTimeout: 60_000 }),
+    project('integration', { slowTestThreshold: 30, setupFilesAfterEnv: [INTEGRATION_SETUP] }),
     ...(withPostgres
       ? [
           project('integration', {
             displayName: 'integration-postgres',
             slowTestThreshold: 30,
-            testTimeout: 60_000,
             setupFiles: ['<rootDir>/test/helpers/use-postgres.js'],
+            setupFilesAfterEnv: [INTEGRATION_SETUP],
           }),
         ]
       : []),

@@ -57,6 +57,17 @@ describe('graph at the default depth (1)', () => {
     expect(paths).toEqual(['/blog/a1']);
   });
 
+  it('author unpublished → also the page showing her through a component (a link the unpublish removes)', async () => {
+    // a2 moved to bob above; a1 is ann's last published article.
+    const paths = await pathsAfter(w, () => docs(AUTHOR).unpublish({ documentId: w.ids.ann } as any));
+    expect(paths).toEqual(['/authors/ann', '/blog/a1', '/pages/p1']);
+  });
+
+  it('article deleted → its page, its author’s, and the page featuring it in a dynamic zone', async () => {
+    const paths = await pathsAfter(w, () => docs(ARTICLE).delete({ documentId: w.ids.a3 } as any));
+    expect(paths).toEqual(['/authors/bob', '/blog/a3-new', '/pages/p1']);
+  });
+
   it('a draft save of a dependency → nothing', async () => {
     const paths = await pathsAfter(w, () => docs(AUTHOR).update({ documentId: w.ids.bob, data: { name: 'Bobby' } } as any));
     expect(paths).toEqual([]);

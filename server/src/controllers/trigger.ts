@@ -27,7 +27,13 @@ type Body = yup.InferType<typeof bodySchema>;
 /** A fixed one-minute window per token: enough to stop a runaway integration, cheap to keep. */
 const createLimiter = () => {
   const windows = new Map<string, { start: number; count: number }>();
+  let swept = 0;
   return (key: string, now: number): number | undefined => {
+    // Forget finished windows once a minute, so the map holds only active callers.
+    if (now - swept >= 60_000) {
+      for (const [k, w] of windows) if (now - w.start >= 60_000) windows.delete(k);
+      swept = now;
+    }
     const w = windows.get(key);
     if (!w || now - w.start >= 60_000) {
       windows.set(key, { start: now, count: 1 });
@@ -44,9 +50,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /** POST /api/revalidation/trigger: revalidation asked for by a system outside Strapi. */
     async trigger(ctx: any) {
-      const credentials = ctx.state?.auth?.credentials ?? {};
-      const who = credentials.name ? `API token "${credentials.name}"` : 'an API client';
-      const retryAfter = limit(String(credentials.id ?? 'anonymous'), Date.now());
+      // API tokens only: a users-permissions login (or a Public role given this route) is not a
+      // system integration, and must not be logged as one.
+      const strategy = ctx.state?.auth?.strategy?.name;
+      if (strategy !== 'content-api-token' && strategy !== 'api-token') {
+        throw new errors.ForbiddenError('the revalidation trigger takes an API token');
+      }
+      const credentials = ctx.state.auth.credentials ?? {};
+      const who = credentials.name ? `API token "${credentials.name}"` : 'an API token';
+      const retryAfter = limit(`${strategy}:${credentials.id}`, Date.now());
       if (retryAfter !== undefined) {
         ctx.set('Retry-After', String(retryAfter));
         throw new errors.RateLimitError(`more than ${TRIGGER_RATE_PER_MINUTE} triggers a minute`, { retryAfter });

@@ -124,14 +124,28 @@ export async function findDependents(
       for (const [uid, ids] of frontier) {
         for (const edge of edgesInto(uid)) {
           const found = await port.referencing(edge, [...ids.keys()], locale);
+          if (depth === 1) {
+            for (const index of indexes) {
+              const change = changes[index];
+              if (change.uid !== uid) continue;
+              // Links an unpublish or delete removed, read by the trigger before the write.
+              for (const link of change.linked ?? []) {
+                if (link.edge !== edge.id) continue;
+                if (locale !== null && link.locale !== null && link.locale !== locale) continue;
+                found.push({ documentId: link.documentId, locale: link.locale, via: change.documentId });
+              }
+            }
+          }
           if (depth === 1 && edge.inverse) {
-            // The links before the write (a moved article's old author), if still published.
+            // The links before the write (a moved article's old author), and after it as the
+            // preview sees it (a draft's new author), if published.
             const before = new Map<string, string>();
             for (const index of indexes) {
               const change = changes[index];
               if (change.uid !== uid) continue;
-              const snapshot = change.before.find((s) => s.locale === locale);
-              for (const documentId of linked(snapshot, edge.inverse)) before.set(documentId, change.documentId);
+              for (const snapshot of [change.before, change.after].map((list) => list.find((s) => s.locale === locale))) {
+                for (const documentId of linked(snapshot, edge.inverse)) before.set(documentId, change.documentId);
+              }
             }
             if (before.size > 0) {
               for (const entry of await port.published(edge.from, [...before.keys()], locale)) {

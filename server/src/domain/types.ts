@@ -26,6 +26,11 @@ export interface Change {
   /** The published state after the write (empty after unpublish/delete). */
   after: EntrySnapshot[];
   actor?: ChangeActor | null;
+  /**
+   * Entries linking to this one through each incoming edge, read before an unpublish or delete
+   * (which remove the links the graph would otherwise follow).
+   */
+  linked?: Array<{ edge: string; documentId: string; locale: string | null }>;
 }
 
 /** What a delivered request says about the change it carries. */

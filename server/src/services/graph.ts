@@ -51,6 +51,15 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const schema = (uid: string) => strapi.contentType(uid as any) as any;
 
+  const getGraph = (): Graph => {
+    if (!graph) graph = deriveGraph(strapi as unknown as Schemas);
+    return graph;
+  };
+
+  /** Links are per row: only those to the changed entry's locale count (a localized target). */
+  const targetLocale = (edge: Edge, locale: string | null) =>
+    locale !== null && isLocalized(schema(edge.to)) ? { locale } : {};
+
   /** Published rows only (all rows of a type without draft & publish), in `locale` if localized. */
   const scope = (uid: string, locale: string | null): Record<string, unknown> => {
     const where: Record<string, unknown> = {};
@@ -85,7 +94,7 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const ids of chunks(documentIds)) {
       const components = await strapi.db.query(zone.component as any).findMany({
         select: ['id'],
-        where: nest(fields, { documentId: { $in: ids } }),
+        where: nest(fields, { documentId: { $in: ids }, ...targetLocale(edge, locale) }),
         populate: populateTo(fields),
       });
       for (const c of components as any[]) {
@@ -104,12 +113,16 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
     const componentColumn = joinTable.morphColumn.idColumn.name;
     const componentsByEntity = new Map<number, number[]>();
     for (const ids of chunks([...viasByComponent.keys()])) {
-      const links = await strapi.db
-        .getConnection(joinTable.name)
-        .select(entityColumn, componentColumn)
-        .whereIn(componentColumn, ids)
-        .where(joinTable.morphColumn.typeColumn.name, zone.component)
-        .where('field', zone.field);
+      // A raw query must join the transaction the trigger may be in (sqlite has one connection).
+      const links = await strapi.db.transaction(({ trx }) =>
+        strapi.db
+          .getConnection(joinTable.name)
+          .transacting(trx)
+          .select(entityColumn, componentColumn)
+          .whereIn(componentColumn, ids)
+          .where(joinTable.morphColumn.typeColumn.name, zone.component)
+          .where('field', zone.field)
+      );
       for (const link of links as any[]) {
         const entity = Number(link[entityColumn]);
         if (!componentsByEntity.has(entity)) componentsByEntity.set(entity, []);
@@ -150,7 +163,7 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
         const single = ids.length === 1;
         const rows = await strapi.db.query(edge.from as any).findMany({
           select: spec.select,
-          where: { ...scope(edge.from, locale), ...nest(fields, { documentId: { $in: ids } }) },
+          where: { ...scope(edge.from, locale), ...nest(fields, { documentId: { $in: ids }, ...targetLocale(edge, locale) }) },
           populate: single ? spec.populate : mergePopulate(spec.populate, populateTo(fields)),
         });
         for (const row of rows as any[]) {
@@ -179,10 +192,7 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    graph(): Graph {
-      if (!graph) graph = deriveGraph(strapi as unknown as Schemas);
-      return graph;
-    },
+    graph: getGraph,
 
     options(config: { maxDepth?: number; disabledEdges?: string[]; fanOutCap?: number }): GraphOptions {
       return {
@@ -193,6 +203,21 @@ export const createGraphService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     port,
+
+    /**
+     * Entries linking to a document through each incoming edge, now. The trigger records them
+     * before an unpublish or delete, which remove the links.
+     */
+    async incomingLinks(uid: string, documentId: string, scope: string | null) {
+      const locale = scope === null || scope === '*' ? null : scope;
+      const links: Array<{ edge: string; documentId: string; locale: string | null }> = [];
+      for (const edge of getGraph().into.get(uid) ?? []) {
+        for (const ref of await port.referencing(edge, [documentId], locale)) {
+          links.push({ edge: edge.id, documentId: ref.documentId, locale: ref.locale });
+        }
+      }
+      return links;
+    },
 
     /** Loads published entries of `uid` with what its snapshot spec reads (batched). */
     async load(uid: string, refs: Array<{ documentId: string; locale: string | null }>) {

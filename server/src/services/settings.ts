@@ -94,6 +94,31 @@ export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return cached;
   };
 
+  let tracked: Set<string> | undefined;
+
+  /**
+   * Types whose changes can revalidate something: those with a rule, and those that pages of a
+   * ruled type show within graph.maxDepth hops over enabled edges. Others (a users table related
+   * to an unruled order type, say) are not snapshotted at all.
+   */
+  const reachingRules = (): Set<string> => {
+    const settings = get();
+    const graphService = getService(strapi, 'graph');
+    const { maxDepth, disabledEdges } = graphService.options(settings.graph);
+    const reached = new Set(Object.keys(settings.rules));
+    let frontier = new Set(reached);
+    for (let depth = 1; depth <= maxDepth && frontier.size > 0; depth++) {
+      const next = new Set<string>();
+      for (const edge of graphService.graph().edges) {
+        if (disabledEdges.has(edge.id) || !frontier.has(edge.from) || reached.has(edge.to)) continue;
+        reached.add(edge.to);
+        next.add(edge.to);
+      }
+      frontier = next;
+    }
+    return reached;
+  };
+
   const spec = (uid: string, withLinks: boolean): SnapshotSpec => {
     const key = `${withLinks}:${uid}`;
     let found = specs.get(key);
@@ -129,7 +154,8 @@ export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     isTracked(uid: string): boolean {
       if (uid.startsWith(`plugin::${PLUGIN_ID}.`)) return false;
-      return Boolean(get().rules[uid]) || (getService(strapi, 'graph').graph().into.get(uid) ?? []).length > 0;
+      if (!tracked) tracked = reachingRules();
+      return tracked.has(uid);
     },
 
     /**

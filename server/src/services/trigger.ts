@@ -120,6 +120,11 @@ export const createTriggerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const readScope = scope === null ? null : '*';
       const knownId = action === 'create' ? undefined : ctx.params?.documentId;
       const before = knownId ? await snapshot(ctx.uid, knownId, readScope) : [];
+      // Unpublish and delete remove the rows other entries link to: read those links now.
+      const linked =
+        knownId && (action === 'unpublish' || action === 'delete')
+          ? await getService(strapi, 'graph').incomingLinks(ctx.uid, knownId, scope)
+          : [];
 
       const result = (await next()) as { documentId?: string; locale?: string } | null;
 
@@ -139,7 +144,15 @@ export const createTriggerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const after = allAfter.filter(keep);
       if (beforeKept.length === 0 && after.length === 0) return result;
 
-      const change: Change = { uid: ctx.uid, documentId, action, before: beforeKept, after, actor: currentActor() };
+      const change: Change = {
+        uid: ctx.uid,
+        documentId,
+        action,
+        before: beforeKept,
+        after,
+        actor: currentActor(),
+        ...(linked.length ? { linked } : {}),
+      };
       await getService(strapi, 'outbox').recordChange(change);
       // Runs after commit; must stay tiny and never throw (a throwing callback fails the write).
       onCommit(() => {

@@ -91,6 +91,17 @@ describe('findDependents', () => {
     expect(ids(await findDependents([c], graph, options(extra), port))).toEqual(expected);
   });
 
+  it('follows the links an unpublish removed, as the trigger recorded them', async () => {
+    const { port } = fakePort({ links: {} });
+    const unpublished: Change = {
+      ...change(TEAM, 't1'),
+      action: 'unpublish',
+      after: [],
+      linked: [{ edge: `${AUTHOR}.team`, documentId: 'ann', locale: null }],
+    };
+    expect(ids(await findDependents([unpublished], graph, options(), port))).toEqual(['author ann d1']);
+  });
+
   it('says why: which entry, through which edge', async () => {
     const { port } = fakePort(data);
     const result = await findDependents([change(AUTHOR, 'ann')], graph, options(), port);
