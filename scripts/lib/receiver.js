@@ -13,7 +13,8 @@ const http = require('http');
  */
 
 /**
- * @typedef {{ status: number, headers?: Record<string, string>, body?: string }} Reply
+ * `hangup`: send the status line and part of the body, then close the socket mid-response.
+ * @typedef {{ status: number, headers?: Record<string, string>, body?: string, hangup?: boolean }} Reply
  * @typedef {(request: ReceivedRequest) => Reply | Promise<Reply>} Responder
  */
 
@@ -65,6 +66,12 @@ async function startReceiver(options = {}) {
         if (respond) reply = await respond(received);
       } catch (error) {
         reply = { status: 500, body: String(error) };
+      }
+      if (reply.hangup) {
+        res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"revalidated":');
+        setImmediate(() => res.socket && res.socket.destroy());
+        return;
       }
       res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers || {}) });
       res.end(reply.body === undefined ? '' : reply.body);

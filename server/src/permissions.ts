@@ -2,6 +2,7 @@
 export const ACTIONS = {
   readLog: 'plugin::revalidation.log.read',
   preview: 'plugin::revalidation.preview',
+  manageDeliveries: 'plugin::revalidation.deliveries.manage',
 } as const;
 
 export const PERMISSION_ACTIONS = [
@@ -15,6 +16,12 @@ export const PERMISSION_ACTIONS = [
     section: 'plugins',
     displayName: 'Preview what a change revalidates',
     uid: 'preview',
+    pluginName: 'revalidation',
+  },
+  {
+    section: 'plugins',
+    displayName: 'Replay failed deliveries and re-enable targets',
+    uid: 'deliveries.manage',
     pluginName: 'revalidation',
   },
 ];

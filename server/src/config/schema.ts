@@ -48,7 +48,16 @@ export interface PluginConfig {
   debounceMs: number;
   /** Longest a change waits while changes keep coming. @default 5000 */
   maxWaitMs: number;
-  retry: { attempts: number };
+  /**
+   * attempts: most attempts of a batch; maxAgeHours: a batch not delivered this long after it was
+   * queued is dead (a retry that would fall later is not scheduled).
+   */
+  retry: { attempts: number; maxAgeHours: number };
+  /**
+   * Per target: after `failures` consecutive failed attempts the target's circuit opens: no
+   * request for `cooldownMs`, then one probe; a failed probe doubles the pause (up to 16×).
+   */
+  circuit: { failures: number; cooldownMs: number };
   network: { allow: string[] };
   log: { retentionDays: number };
 }
@@ -60,7 +69,8 @@ export const defaultConfig = (): PluginConfig => ({
   graph: {},
   debounceMs: 500,
   maxWaitMs: 5000,
-  retry: { attempts: 10 },
+  retry: { attempts: 10, maxAgeHours: 72 },
+  circuit: { failures: 5, cooldownMs: 30_000 },
   network: { allow: [] },
   log: { retentionDays: 30 },
 });
@@ -205,6 +215,7 @@ export function validateConfig(config: unknown): void {
     'debounceMs',
     'maxWaitMs',
     'retry',
+    'circuit',
     'network',
     'log',
   ]);
@@ -241,8 +252,12 @@ export function validateConfig(config: unknown): void {
   if ((c.maxWaitMs as number) < (c.debounceMs as number)) {
     throw new ConfigError('maxWaitMs', `must be at least debounceMs (${c.debounceMs}), got ${c.maxWaitMs}`);
   }
-  const retry = object(c.retry, 'retry', ['attempts']);
+  const retry = object(c.retry, 'retry', ['attempts', 'maxAgeHours']);
   integer(retry.attempts, 'retry.attempts', 1, 50);
+  integer(retry.maxAgeHours, 'retry.maxAgeHours', 1, 24 * 365);
+  const circuit = object(c.circuit, 'circuit', ['failures', 'cooldownMs']);
+  integer(circuit.failures, 'circuit.failures', 1, 1000);
+  integer(circuit.cooldownMs, 'circuit.cooldownMs', 100, 3_600_000);
   const network = object(c.network, 'network', ['allow']);
   stringArray(network.allow, 'network.allow');
   const log = object(c.log, 'log', ['retentionDays']);

@@ -42,10 +42,16 @@ export default {
     /** Stable across retries: sent as `webhook-id`. */
     batchId: { type: 'string', required: true, unique: true },
     target: { type: 'string', required: true },
-    /** pending → delivered | failed | dead */
+    /** pending → (deleted when delivered) | failed | dead; failed and dead can be replayed. */
     state: { type: 'string', required: true },
     attempts: { type: 'integer', required: true, default: 0 },
     nextAttemptAt: { type: 'datetime', required: true },
+    /** When it was queued (or replayed): retry.maxAgeHours counts from here. */
+    enqueuedAt: { type: 'datetime' },
+    /** When it became failed or dead: "replay all failed since T" reads it. */
+    closedAt: { type: 'datetime' },
+    /** How many times it was replayed by hand. */
+    replays: { type: 'integer', default: 0 },
     /** Lease: the instance delivering it, until when. Another instance may take over after. */
     claimedBy: { type: 'string' },
     leaseUntil: { type: 'datetime' },
@@ -57,7 +63,9 @@ export default {
     target: { type: 'string', required: true },
     batchId: { type: 'string', required: true },
     attempt: { type: 'integer', required: true },
-    /** success | retrying | failed | dead */
+    /** 0 for the batch's first run, n for its n-th replay (attempts count from 1 again). */
+    replay: { type: 'integer', default: 0 },
+    /** success | retrying | failed | dead | disabled (410: the batch waits for the target) */
     status: { type: 'string', required: true },
     httpStatus: { type: 'integer' },
     durationMs: { type: 'integer' },

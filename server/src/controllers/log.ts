@@ -13,6 +13,7 @@ const querySchema = yup
     target: yup.string().min(1),
     uid: yup.string().min(1),
     documentId: yup.string().min(1),
+    batchId: yup.string().min(1),
   })
   .noUnknown();
 

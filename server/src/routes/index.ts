@@ -15,6 +15,36 @@ export default {
         config: adminOnly([ACTIONS.readLog]),
       },
       {
+        method: 'GET',
+        path: '/batches',
+        handler: 'batches.find',
+        config: adminOnly([ACTIONS.readLog]),
+      },
+      {
+        method: 'POST',
+        path: '/batches/replay',
+        handler: 'batches.replaySince',
+        config: adminOnly([ACTIONS.manageDeliveries]),
+      },
+      {
+        method: 'POST',
+        path: '/batches/:batchId/replay',
+        handler: 'batches.replayOne',
+        config: adminOnly([ACTIONS.manageDeliveries]),
+      },
+      {
+        method: 'GET',
+        path: '/targets',
+        handler: 'targets.find',
+        config: adminOnly([ACTIONS.readLog]),
+      },
+      {
+        method: 'POST',
+        path: '/targets/:name/enable',
+        handler: 'targets.enable',
+        config: adminOnly([ACTIONS.manageDeliveries]),
+      },
+      {
         method: 'POST',
         path: '/preview',
         handler: 'preview.preview',

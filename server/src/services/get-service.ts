@@ -8,6 +8,7 @@ import type { LogService } from './log';
 import type { ManualService } from './manual';
 import type { OutboxService } from './outbox';
 import type { SettingsService } from './settings';
+import type { TargetsService } from './targets';
 import type { TriggerService } from './trigger';
 import type { WorkerService } from './worker';
 
@@ -19,6 +20,7 @@ interface Services {
   outbox: OutboxService;
   delivery: DeliveryService;
   worker: WorkerService;
+  targets: TargetsService;
   log: LogService;
   manual: ManualService;
 }

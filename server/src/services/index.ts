@@ -5,6 +5,7 @@ import { createManualService } from './manual';
 import { createOutboxService } from './outbox';
 import { createPlanningService } from './planning';
 import { createSettingsService } from './settings';
+import { createTargetsService } from './targets';
 import { createTriggerService } from './trigger';
 import { createWorkerService } from './worker';
 
@@ -15,6 +16,7 @@ export default {
   trigger: createTriggerService,
   outbox: createOutboxService,
   worker: createWorkerService,
+  targets: createTargetsService,
   delivery: createDeliveryService,
   log: createLogService,
   manual: createManualService,

@@ -9,8 +9,9 @@ import type { StoredBatch } from './outbox';
 
 const LOG = 'plugin::revalidation.log';
 
-export type LogStatus = 'success' | 'retrying' | 'failed' | 'dead';
-export const LOG_STATUSES: LogStatus[] = ['success', 'retrying', 'failed', 'dead'];
+/** `disabled`: the target answered 410 and was disabled; the batch waits for it. */
+export type LogStatus = 'success' | 'retrying' | 'failed' | 'dead' | 'disabled';
+export const LOG_STATUSES: LogStatus[] = ['success', 'retrying', 'failed', 'dead', 'disabled'];
 
 export interface LogQuery {
   page: number;
@@ -19,6 +20,7 @@ export interface LogQuery {
   target?: string;
   uid?: string;
   documentId?: string;
+  batchId?: string;
 }
 
 /** `|a|b|`: a value is found with `$contains: '|a|'`, never by a prefix of another. */
@@ -42,6 +44,7 @@ export const createLogService = ({ strapi }: { strapi: Core.Strapi }) => {
           target: batch.target,
           batchId: batch.batchId,
           attempt,
+          replay: batch.replays,
           status,
           httpStatus: result.httpStatus ?? null,
           durationMs: result.durationMs,
@@ -62,6 +65,7 @@ export const createLogService = ({ strapi }: { strapi: Core.Strapi }) => {
       const where: Record<string, unknown> = {};
       if (query.status) where.status = query.status;
       if (query.target) where.target = query.target;
+      if (query.batchId) where.batchId = query.batchId;
       if (query.uid) where.uids = { $contains: `|${query.uid}|` };
       if (query.documentId) where.documentIds = { $contains: `|${query.documentId}|` };
       const [rows, total] = await Promise.all([

@@ -18,6 +18,8 @@ const BATCH = 'plugin::revalidation.batch';
 /** Batch states. Delivered batches are deleted: the log keeps their record. */
 export type BatchState = 'pending' | 'failed' | 'dead';
 
+export const BATCH_STATES: BatchState[] = ['pending', 'failed', 'dead'];
+
 export interface StoredBatch {
   id: number;
   batchId: string;
@@ -25,7 +27,20 @@ export interface StoredBatch {
   state: BatchState;
   attempts: number;
   nextAttemptAt: Date;
+  /** When it was queued or last replayed (retry.maxAgeHours counts from here). */
+  enqueuedAt: Date;
+  replays: number;
   content: BatchContent;
+}
+
+/** Which batches a claim may take: one target's, or those of targets not in a list (orphans). */
+export type TargetFilter = { target: string } | { notTargets: string[] };
+
+export interface BatchQuery {
+  page: number;
+  pageSize: number;
+  state?: BatchState;
+  target?: string;
 }
 
 /** Most change rows planned in one go (a bigger backlog is planned over several ticks). */
@@ -38,10 +53,43 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
   const changes = () => strapi.db.query(CHANGE as any);
   const batches = () => strapi.db.query(BATCH as any);
 
+  /** PostgreSQL: claim and lock in one statement; rows another transaction holds are skipped. */
+  const claimSkipLocked = async (filter: TargetFilter, owner: string, now: Date, leaseUntil: Date, limit: number) => {
+    const meta = strapi.db.metadata.get(BATCH);
+    const col = (attribute: string) => (meta.attributes[attribute] as { columnName?: string }).columnName ?? attribute;
+    // getConnection applies the configured schema (connection.schema), as Strapi's own queries do.
+    const table = () => strapi.db.getConnection(meta.tableName);
+    const due = table()
+      .select('id')
+      .where(col('state'), 'pending')
+      .where(col('nextAttemptAt'), '<=', now)
+      .where((q) => q.whereNull(col('leaseUntil')).orWhere(col('leaseUntil'), '<', now))
+      .orderBy([{ column: col('nextAttemptAt') }, { column: 'id' }])
+      .limit(limit)
+      .forUpdate()
+      .skipLocked();
+    if ('target' in filter) due.where(col('target'), filter.target);
+    else if (filter.notTargets.length) due.whereNotIn(col('target'), filter.notTargets);
+    const rows = await table()
+      .whereIn('id', due)
+      .update({ [col('claimedBy')]: owner, [col('leaseUntil')]: leaseUntil })
+      .returning('id');
+    return rows.map((r: { id: number } | number) => (typeof r === 'number' ? r : r.id));
+  };
+
   const insertBatches = async (contents: BatchContent[], now: Date) => {
     for (const content of contents) {
       await batches().create({
-        data: { batchId: newBatchId(), target: content.target, state: 'pending', attempts: 0, nextAttemptAt: now, content },
+        data: {
+          batchId: newBatchId(),
+          target: content.target,
+          state: 'pending',
+          attempts: 0,
+          nextAttemptAt: now,
+          enqueuedAt: now,
+          replays: 0,
+          content,
+        },
       });
     }
   };
@@ -94,47 +142,49 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       return { planned: rows.length, wakeAt: rows.length === PLAN_LIMIT ? now : undefined };
     },
 
-    /** Pending batches whose time has come and whose lease (if any) has run out. */
-    async due(now: Date, limit: number): Promise<StoredBatch[]> {
-      const rows = await batches().findMany({
-        where: {
-          state: 'pending',
-          nextAttemptAt: { $lte: now },
-          $or: [{ leaseUntil: { $null: true } }, { leaseUntil: { $lt: now } }],
-        },
+    /**
+     * Claims up to `limit` due batches (pending, time come, no live lease) for `owner` until
+     * `leaseUntil`, oldest first, and returns them. On PostgreSQL one statement does it with
+     * `FOR UPDATE SKIP LOCKED`: instances claiming at once take different rows without waiting
+     * on each other. Elsewhere each row is claimed by a compare-and-set on the state it was read
+     * in, so exactly one instance wins it.
+     */
+    async claimDue(filter: TargetFilter, owner: string, now: Date, leaseUntil: Date, limit: number): Promise<StoredBatch[]> {
+      if (limit <= 0) return [];
+      if (strapi.db.dialect.client === 'postgres') {
+        const ids = await claimSkipLocked(filter, owner, now, leaseUntil, limit);
+        if (ids.length === 0) return [];
+        const rows = await batches().findMany({ where: { id: { $in: ids }, claimedBy: owner }, orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }] });
+        return rows.map(fromRow);
+      }
+      const candidates = (await batches().findMany({
+        where: { ...dueWhere(now), ...targetWhere(filter) },
         orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
         limit,
-      });
-      return rows.map(fromRow);
+      })) as any[];
+      const claimed: StoredBatch[] = [];
+      for (const row of candidates) {
+        const { count } = await batches().updateMany({
+          where: { id: row.id, attempts: row.attempts, ...dueWhere(now) },
+          data: { claimedBy: owner, leaseUntil },
+        });
+        if (count === 1) claimed.push(fromRow(row));
+      }
+      return claimed;
     },
 
-    /** When the next pending batch nobody holds falls due, if any. */
-    async nextDue(now: Date): Promise<Date | undefined> {
+    /** When the next pending batch nobody holds falls due, leaving out `skipTargets`. */
+    async nextDue(now: Date, skipTargets: string[] = []): Promise<Date | undefined> {
       const row = await batches().findOne({
-        where: { state: 'pending', $or: [{ leaseUntil: { $null: true } }, { leaseUntil: { $lt: now } }] },
+        where: {
+          state: 'pending',
+          $or: [{ leaseUntil: { $null: true } }, { leaseUntil: { $lt: now } }],
+          ...(skipTargets.length ? { target: { $notIn: skipTargets } } : {}),
+        },
         orderBy: [{ nextAttemptAt: 'asc' }],
         select: ['nextAttemptAt'],
       });
       return row ? toDate(row.nextAttemptAt) : undefined;
-    },
-
-    /**
-     * Claims a batch for `owner` until `leaseUntil`, only if nobody holds a live lease and it is
-     * still in the state it was read in: a compare-and-set on the row, so exactly one instance
-     * wins, and a stale copy (another instance tried it meanwhile) loses.
-     */
-    async claim(batch: StoredBatch, owner: string, now: Date, leaseUntil: Date): Promise<boolean> {
-      const { count } = await batches().updateMany({
-        where: {
-          id: batch.id,
-          state: 'pending',
-          attempts: batch.attempts,
-          nextAttemptAt: { $lte: now },
-          $or: [{ leaseUntil: { $null: true } }, { leaseUntil: { $lt: now } }],
-        },
-        data: { claimedBy: owner, leaseUntil },
-      });
-      return count === 1;
     },
 
     /** Extends a lease held by `owner` while its request is in flight. */
@@ -167,12 +217,68 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       return count === 1;
     },
 
-    async close(batch: StoredBatch, owner: string, state: 'failed' | 'dead', attempts: number, lastError: string) {
+    async close(batch: StoredBatch, owner: string, state: 'failed' | 'dead', attempts: number, lastError: string, now: Date) {
       const { count } = await batches().updateMany({
         where: { id: batch.id, claimedBy: owner },
-        data: { state, attempts, lastError, claimedBy: null, leaseUntil: null },
+        data: { state, attempts, lastError, closedAt: now, claimedBy: null, leaseUntil: null },
       });
       return count === 1;
+    },
+
+    /** One batch by its id (the `webhook-id`), any state. */
+    async findBatch(batchId: string) {
+      const row = await batches().findOne({ where: { batchId } });
+      return row ? toView(row) : undefined;
+    },
+
+    /** Batches for the admin, newest first; pending ones are still in the outbox. */
+    async findBatches(query: BatchQuery) {
+      const where: Record<string, unknown> = {};
+      if (query.state) where.state = query.state;
+      if (query.target) where.target = query.target;
+      const [rows, total] = await Promise.all([
+        batches().findMany({ where, orderBy: [{ id: 'desc' }], offset: (query.page - 1) * query.pageSize, limit: query.pageSize }),
+        batches().count({ where }),
+      ]);
+      return {
+        results: rows.map(toView),
+        pagination: { page: query.page, pageSize: query.pageSize, total, pageCount: Math.ceil(total / query.pageSize) },
+      };
+    },
+
+    /**
+     * Puts failed or dead batches back in the queue, due now, with a fresh attempt budget and
+     * max age, under the same batch id (a receiver deduplicating on `webhook-id` sees a resend).
+     * Returns the batch ids replayed. `since` reads when they failed (closedAt).
+     */
+    async replay(select: { batchId: string } | { since: Date; target?: string }, now: Date): Promise<string[]> {
+      return strapi.db.transaction(async () => {
+        const where: Record<string, unknown> = { state: { $in: ['failed', 'dead'] } };
+        if ('batchId' in select) where.batchId = select.batchId;
+        else {
+          where.closedAt = { $gte: select.since };
+          if (select.target) where.target = select.target;
+        }
+        const rows = (await batches().findMany({ where, select: ['id', 'batchId', 'replays'], orderBy: { id: 'asc' } })) as any[];
+        const replayed: string[] = [];
+        for (const row of rows) {
+          const { count } = await batches().updateMany({
+            where: { id: row.id, state: { $in: ['failed', 'dead'] } },
+            data: {
+              state: 'pending',
+              attempts: 0,
+              nextAttemptAt: now,
+              enqueuedAt: now,
+              closedAt: null,
+              replays: (row.replays ?? 0) + 1,
+              claimedBy: null,
+              leaseUntil: null,
+            },
+          });
+          if (count === 1) replayed.push(row.batchId);
+        }
+        return replayed;
+      });
     },
 
     async pendingCounts() {
@@ -192,8 +298,41 @@ function fromRow(row: any): StoredBatch {
     state: row.state,
     attempts: row.attempts ?? 0,
     nextAttemptAt: toDate(row.nextAttemptAt),
+    enqueuedAt: toDate(row.enqueuedAt ?? row.createdAt ?? row.nextAttemptAt),
+    replays: row.replays ?? 0,
     content: row.content,
   };
 }
+
+/** What the admin API shows of a batch (no lease internals). */
+function toView(row: any) {
+  const { content } = row;
+  return {
+    batchId: row.batchId,
+    target: row.target,
+    state: row.state,
+    attempts: row.attempts ?? 0,
+    replays: row.replays ?? 0,
+    nextAttemptAt: row.state === 'pending' ? row.nextAttemptAt : null,
+    enqueuedAt: row.enqueuedAt ?? row.createdAt,
+    closedAt: row.closedAt ?? null,
+    lastError: row.lastError ?? null,
+    inFlight: Boolean(row.leaseUntil && toDate(row.leaseUntil).getTime() > Date.now()),
+    paths: content?.paths ?? [],
+    tags: content?.tags ?? [],
+    layouts: content?.layouts ?? [],
+    events: content?.events ?? [],
+  };
+}
+
+/** Pending, due, and nobody holds a live lease. */
+const dueWhere = (now: Date) => ({
+  state: 'pending',
+  nextAttemptAt: { $lte: now },
+  $or: [{ leaseUntil: { $null: true } }, { leaseUntil: { $lt: now } }],
+});
+
+const targetWhere = (filter: TargetFilter) =>
+  'target' in filter ? { target: filter.target } : filter.notTargets.length ? { target: { $notIn: filter.notTargets } } : {};
 
 export type OutboxService = ReturnType<typeof createOutboxService>;

@@ -11,6 +11,7 @@ import {
   type PluginConfig,
   type PresetName,
 } from '../config/schema';
+import type { CircuitPolicy } from '../domain/circuit';
 import { fieldPaths } from '../domain/patterns';
 import { compilePatterns, type CompiledRule } from '../domain/planner';
 import { readSpec, type Populate, type Schemas } from '../domain/schema';
@@ -43,6 +44,9 @@ export interface Settings {
   debounceMs: number;
   maxWaitMs: number;
   retryAttempts: number;
+  /** retry.maxAgeHours in milliseconds. */
+  retryMaxAgeMs: number;
+  circuit: CircuitPolicy;
   retentionDays: number;
 }
 
@@ -79,6 +83,8 @@ const compile = (config: PluginConfig): Settings => ({
   debounceMs: config.debounceMs,
   maxWaitMs: config.maxWaitMs,
   retryAttempts: config.retry.attempts,
+  retryMaxAgeMs: config.retry.maxAgeHours * 3600 * 1000,
+  circuit: { failures: config.circuit.failures, cooldownMs: config.circuit.cooldownMs },
   retentionDays: config.log.retentionDays,
 });
 

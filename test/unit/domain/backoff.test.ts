@@ -61,7 +61,7 @@ describe('response classification', () => {
     [401, 'give-up'],
     [404, 'give-up'],
     [408, 'retry'],
-    [410, 'give-up'],
+    [410, 'gone'],
     [429, 'retry'],
     [500, 'retry'],
     [503, 'retry'],

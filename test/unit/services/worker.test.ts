@@ -2,24 +2,39 @@
  * The worker's timing on fake timers, with the outbox, delivery and log replaced by in-memory
  * stand-ins (their real behaviour is proven against a real Strapi in test/integration).
  */
+import { createTargetsService } from '../../../server/src/services/targets';
 import { createWorkerService } from '../../../server/src/services/worker';
 import type { AttemptResult } from '../../../server/src/services/delivery';
 import type { StoredBatch } from '../../../server/src/services/outbox';
 
 const NOW = new Date('2026-11-22T10:00:00Z').getTime();
 
-function setup(options: { attempts?: number; result: AttemptResult; debounceMs?: number }) {
-  const batch: StoredBatch = {
-    id: 1,
-    batchId: 'msg_1',
+interface Setup {
+  attempts?: number;
+  result: AttemptResult;
+  debounceMs?: number;
+  enqueuedAt?: number;
+  /** How many batches are due (each claimed once). */
+  batches?: number;
+}
+
+function setup(options: Setup) {
+  const batch = (i: number): StoredBatch => ({
+    id: i,
+    batchId: `msg_${i}`,
     target: 'web',
     state: 'pending',
     attempts: options.attempts ?? 0,
     nextAttemptAt: new Date(NOW),
+    enqueuedAt: new Date(options.enqueuedAt ?? NOW),
+    replays: 0,
     content: { target: 'web', paths: ['/a'], tags: [], layouts: [], events: [], reasons: {}, skipped: [] },
-  };
-  let due: StoredBatch[] = [batch];
+  });
+  let due: StoredBatch[] = Array.from({ length: options.batches ?? 1 }, (_, i) => batch(i + 1));
+  let stored: unknown;
   const calls = {
+    claimed: 0,
+    attempts: 0,
     planPending: 0,
     reschedule: [] as Array<{ attempts: number; at: number }>,
     close: [] as string[],
@@ -28,7 +43,15 @@ function setup(options: { attempts?: number; result: AttemptResult; debounceMs?:
   };
   const services: Record<string, any> = {
     settings: {
-      get: () => ({ debounceMs: options.debounceMs ?? 500, retryAttempts: 3, retentionDays: 30 }),
+      get: () => ({
+        debounceMs: options.debounceMs ?? 500,
+        retryAttempts: 3,
+        retryMaxAgeMs: 3600_000,
+        circuit: { failures: 2, cooldownMs: 30_000 },
+        retentionDays: 30,
+        targets: [{ name: 'web', enabled: true }],
+      }),
+      enabledTargets: () => [{ name: 'web', enabled: true }],
       target: () => ({ name: 'web', enabled: true }),
     },
     outbox: {
@@ -36,13 +59,14 @@ function setup(options: { attempts?: number; result: AttemptResult; debounceMs?:
         calls.planPending++;
         return { planned: 0 };
       },
-      due: async () => {
-        const list = due;
-        due = [];
+      claimDue: async (filter: { target?: string }, _owner: string, _now: Date, _lease: Date, limit: number) => {
+        if (!filter.target) return [];
+        const list = due.slice(0, limit);
+        due = due.slice(limit);
+        calls.claimed += list.length;
         return list;
       },
       nextDue: async () => undefined,
-      claim: async () => true,
       renew: async () => true,
       release: async () => undefined,
       remove: async () => {
@@ -58,7 +82,12 @@ function setup(options: { attempts?: number; result: AttemptResult; debounceMs?:
         return true;
       },
     },
-    delivery: { attempt: async () => options.result },
+    delivery: {
+      attempt: async () => {
+        calls.attempts++;
+        return options.result;
+      },
+    },
     log: {
       record: async (_: StoredBatch, attempt: number, status: string) => void calls.logged.push(`${attempt} ${status}`),
       prune: async () => 0,
@@ -66,10 +95,15 @@ function setup(options: { attempts?: number; result: AttemptResult; debounceMs?:
   };
   const strapi: any = {
     plugin: () => ({ service: (name: string) => services[name] }),
+    store: () => ({
+      get: async () => stored,
+      set: async ({ value }: { value: unknown }) => void (stored = value),
+    }),
     db: { transaction: (cb: () => Promise<unknown>) => cb() },
     log: { debug() {}, info() {}, warn() {}, error() {} },
   };
-  return { worker: createWorkerService({ strapi }), calls };
+  services.targets = createTargetsService({ strapi });
+  return { worker: createWorkerService({ strapi }), calls, stored: () => stored };
 }
 
 /** Lets pending promise callbacks run between fake timer steps. */
@@ -151,5 +185,45 @@ describe('worker timing (fake timers)', () => {
     worker.notify();
     await jest.advanceTimersByTimeAsync(10_000);
     expect(calls.planPending).toBe(before);
+  });
+
+  it('declares the batch dead when the next retry would fall past the maximum age', async () => {
+    // Queued 59 min 59 s ago with a 1 h maximum: a retry ~1 s later would be too late.
+    const { worker, calls } = setup({ enqueuedAt: NOW - 3599_000, result: { outcome: { kind: 'retry' }, durationMs: 5 } });
+    worker.start();
+    await jest.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(calls.logged).toEqual(['1 dead']);
+    expect(calls.close).toEqual(['dead']);
+    await worker.stop();
+  });
+
+  it('on 410 logs "disabled", keeps the batch pending and stores the target as gone', async () => {
+    const { worker, calls, stored } = setup({ batches: 2, result: { outcome: { kind: 'gone' }, durationMs: 5, httpStatus: 410 } });
+    worker.start();
+    await jest.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(calls.logged).toEqual(['1 disabled', '1 disabled']);
+    expect(calls.reschedule).toHaveLength(2);
+    expect(calls.close).toEqual([]);
+    expect(Object.keys(stored() as object)).toEqual(['web']);
+    await worker.stop();
+  });
+
+  it('opens the circuit after consecutive failures: no claim until the cooldown, then one probe', async () => {
+    // 6 due batches, 4 in flight per target at most; circuit.failures 2, cooldown 30 s.
+    const { worker, calls } = setup({ batches: 6, result: { outcome: { kind: 'retry' }, durationMs: 5 } });
+    worker.start();
+    await jest.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(calls.claimed).toBe(4);
+    await jest.advanceTimersByTimeAsync(29_000);
+    await flush();
+    expect(calls.claimed).toBe(4);
+    await jest.advanceTimersByTimeAsync(1_500);
+    await flush();
+    expect(calls.claimed).toBe(5);
+    expect(calls.attempts).toBe(5);
+    await worker.stop();
   });
 });
