@@ -51,6 +51,8 @@ describe('the fault table', () => {
   const byTarget = (name: string) => receiver.requests.filter((r) => r.url === `/${name}`);
   let admin: Record<string, string>;
   let startedAt: Date;
+  /** Every SQL statement Strapi's connection ran during the fault run. */
+  const sql: string[] = [];
 
   beforeAll(async () => {
     receiver = await startReceiver({
@@ -80,6 +82,7 @@ describe('the fault table', () => {
       },
     });
     admin = { Authorization: `Bearer ${await app.adminToken()}` };
+    app.strapi.db.connection.on('query', (q: { sql: string }) => sql.push(q.sql));
     startedAt = new Date();
     await app.strapi.documents(ARTICLE as any).create({ data: { title: 'Faults', slug: 'faults' }, status: 'published' } as any);
     // Every fault reaches its final row: dead after three attempts, or its last expected row.
@@ -114,6 +117,13 @@ describe('the fault table', () => {
     const batch = await batchOf(fault);
     if (EXPECTED[fault].state === 'delivered') expect(batch).toBeNull();
     else expect(batch?.state).toBe(EXPECTED[fault].state);
+  });
+
+  it('claims batches with FOR UPDATE SKIP LOCKED on PostgreSQL, by compare-and-set elsewhere', () => {
+    const skipLocked = sql.filter((q) => /for update skip locked/i.test(q));
+    if (app.strapi.db.dialect.client === 'postgres') expect(skipLocked.length).toBeGreaterThan(0);
+    else expect(skipLocked).toEqual([]);
+    expect(sql.filter((q) => /revalidation_batches/.test(q) && /^update/i.test(q)).length).toBeGreaterThan(0);
   });
 
   it('says why in each row: timeout, refused, socket closed, Retry-After honoured, slow but in time', async () => {
