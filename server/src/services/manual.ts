@@ -5,9 +5,9 @@
  */
 import type { Core } from '@strapi/strapi';
 
-import type { BatchContent } from '../domain/batching';
+import { splitIntoBatches, type BatchContent } from '../domain/batching';
 import { hasDraftAndPublish } from '../domain/schema';
-import type { Change, ChangeAction, ChangeActor } from '../domain/types';
+import type { Change, ChangeAction, ChangeActor, TargetPlan } from '../domain/types';
 import { getService } from './get-service';
 
 export type PreviewAction = 'publish' | 'update' | 'unpublish' | 'delete';
@@ -84,26 +84,19 @@ export const createManualService = ({ strapi }: { strapi: Core.Strapi }) => {
     ) {
       const settings = getService(strapi, 'settings');
       const targets = settings.enabledTargets().filter((t) => !targetNames || targetNames.includes(t.name));
-      const contents: BatchContent[] = [];
-      for (const target of targets) {
-        const all = [
-          ...items.paths.map((value) => ['path', value] as const),
-          ...items.tags.map((value) => ['tag', value] as const),
-          ...items.layouts.map((value) => ['layout', value] as const),
-        ];
-        for (let i = 0; i < all.length; i += target.batchSize) {
-          const slice = all.slice(i, i + target.batchSize);
-          contents.push({
-            target: target.name,
-            paths: slice.filter(([k]) => k === 'path').map(([, v]) => v),
-            tags: slice.filter(([k]) => k === 'tag').map(([, v]) => v),
-            layouts: slice.filter(([k]) => k === 'layout').map(([, v]) => v),
-            events: [],
-            reasons: Object.fromEntries(slice.map(([k, v]) => [`${k}:${v}`, [reason]])),
-            skipped: [],
-          });
-        }
-      }
+      // Explicit items are a plan with no change behind them: batched like any other.
+      const contents: BatchContent[] = targets.flatMap((target) => {
+        const plan: TargetPlan = {
+          target: target.name,
+          items: [
+            ...items.paths.map((value) => ({ kind: 'path' as const, value, reasons: [reason], changes: [] })),
+            ...items.tags.map((value) => ({ kind: 'tag' as const, value, reasons: [reason], changes: [] })),
+            ...items.layouts.map((value) => ({ kind: 'layout' as const, value, reasons: [reason], changes: [] })),
+          ],
+          skipped: [],
+        };
+        return splitIntoBatches(plan, [], target.batchSize);
+      });
       await getService(strapi, 'outbox').enqueue(contents, new Date());
       getService(strapi, 'worker').notify();
       return { targets: targets.map((t) => t.name), batches: contents.length };
