@@ -218,6 +218,19 @@ describe('the fault table', () => {
     expect((await app.http().post('/revalidation/batches/replay').send({ since: startedAt.toISOString() })).status).toBe(401);
   });
 
+  it('an editor without the plugin’s permissions can neither read batches nor replay them', async () => {
+    const editorRole = await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } });
+    const editor = { email: 'editor@example.com', password: 'Editor-password-1', firstname: 'Ed', lastname: 'Itor' };
+    await app.strapi.service('admin::user').create({ ...editor, isActive: true, registrationToken: null, roles: [editorRole.id] });
+    const login = await app.http().post('/admin/login').send({ email: editor.email, password: editor.password });
+    expect(login.status).toBe(200);
+    const auth = { Authorization: `Bearer ${login.body.data.token}` };
+    expect((await app.http().get('/revalidation/batches').set(auth)).status).toBe(403);
+    expect((await app.http().get('/revalidation/targets').set(auth)).status).toBe(403);
+    expect((await app.http().post('/revalidation/batches/replay').set(auth).send({ since: startedAt.toISOString() })).status).toBe(403);
+    expect((await app.http().post('/revalidation/targets/ok/enable').set(auth).send({})).status).toBe(403);
+  });
+
   it('a batch past retry.maxAgeHours dies at its next failure instead of being rescheduled', async () => {
     // An old batch: the 500's dead batch put back as if it had been queued 72 h ago, less 0.5 s.
     const dead = await batchOf('http-500');

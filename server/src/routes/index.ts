@@ -1,55 +1,26 @@
 import { ACTIONS } from '../permissions';
 
-const adminOnly = (actions: string[]) => ({
-  policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions } }],
+/** An admin route (/revalidation/…): admin JWT and one permission action. */
+const admin = (method: 'GET' | 'POST', path: string, handler: string, action: string) => ({
+  method,
+  path,
+  handler,
+  config: {
+    policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [action] } }],
+  },
 });
 
 export default {
   admin: {
     type: 'admin',
     routes: [
-      {
-        method: 'GET',
-        path: '/logs',
-        handler: 'log.find',
-        config: adminOnly([ACTIONS.readLog]),
-      },
-      {
-        method: 'GET',
-        path: '/batches',
-        handler: 'batches.find',
-        config: adminOnly([ACTIONS.readLog]),
-      },
-      {
-        method: 'POST',
-        path: '/batches/replay',
-        handler: 'batches.replaySince',
-        config: adminOnly([ACTIONS.manageDeliveries]),
-      },
-      {
-        method: 'POST',
-        path: '/batches/:batchId/replay',
-        handler: 'batches.replayOne',
-        config: adminOnly([ACTIONS.manageDeliveries]),
-      },
-      {
-        method: 'GET',
-        path: '/targets',
-        handler: 'targets.find',
-        config: adminOnly([ACTIONS.readLog]),
-      },
-      {
-        method: 'POST',
-        path: '/targets/:name/enable',
-        handler: 'targets.enable',
-        config: adminOnly([ACTIONS.manageDeliveries]),
-      },
-      {
-        method: 'POST',
-        path: '/preview',
-        handler: 'preview.preview',
-        config: adminOnly([ACTIONS.preview]),
-      },
+      admin('GET', '/logs', 'log.find', ACTIONS.readLog),
+      admin('GET', '/batches', 'batches.find', ACTIONS.readLog),
+      admin('POST', '/batches/replay', 'batches.replaySince', ACTIONS.manageDeliveries),
+      admin('POST', '/batches/:batchId/replay', 'batches.replayOne', ACTIONS.manageDeliveries),
+      admin('GET', '/targets', 'targets.find', ACTIONS.readLog),
+      admin('POST', '/targets/:name/enable', 'targets.enable', ACTIONS.manageDeliveries),
+      admin('POST', '/preview', 'preview.preview', ACTIONS.preview),
     ],
   },
   // Content API: /api/revalidation/…, API token required (scope plugin::revalidation.trigger.trigger).
