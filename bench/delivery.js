@@ -30,7 +30,11 @@ const DEBOUNCE = 200;
 const SLOTS = 4;
 const SECRET = `whsec_${Buffer.from('revalidation-bench-secret').toString('base64')}`;
 
-/** A fresh database: env for test/app, and a drop function. */
+/**
+ * A fresh database: env for test/app, and a drop function.
+ * @param {'sqlite' | 'postgres'} client @param {string} label
+ * @returns {Promise<{ env: Record<string, string>, drop: () => Promise<void> }>}
+ */
 async function createDatabase(client, label) {
   if (client === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'revalidation-bench-'));
@@ -58,6 +62,7 @@ async function createDatabase(client, label) {
   };
 }
 
+/** @param {{ env: Record<string, string> }} database @param {{ enabled: boolean, url: string }} options */
 async function boot(database, { enabled, url }) {
   Object.assign(process.env, database.env, {
     STRAPI_TELEMETRY_DISABLED: 'true',
@@ -81,7 +86,7 @@ async function boot(database, { enabled, url }) {
 // or Postgres' pool aborts a pending query.
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
 
-/** N sequential publishes; returns ms per write. */
+/** N sequential publishes; returns ms per write. @param {any} strapi @param {string} prefix */
 async function writes(strapi, prefix) {
   const started = performance.now();
   for (let i = 0; i < N; i++) {
@@ -90,9 +95,11 @@ async function writes(strapi, prefix) {
   return (performance.now() - started) / N;
 }
 
+/** @param {'sqlite' | 'postgres'} client */
 async function measure(client) {
   const receiver = await startReceiver();
   const url = `${receiver.url}/hook`;
+  /** @type {Record<string, string | number>} */
   const result = { database: client };
 
   const baseDb = await createDatabase(client, 'baseline');
@@ -145,7 +152,8 @@ async function measure(client) {
 }
 
 async function main() {
-  const clients = ['sqlite', ...(process.env.PGHOST || process.env.PGPORT ? ['postgres'] : [])];
+  /** @type {Array<'sqlite' | 'postgres'>} */
+  const clients = ['sqlite', ...(process.env.PGHOST || process.env.PGPORT ? /** @type {const} */ (['postgres']) : [])];
   const rows = [];
   for (const client of clients) rows.push(await measure(client));
   process.stdout.write(`${N} publishes, then their delivery (batchSize 1 → ${N} batches); ${os.cpus().length} cores, node ${process.version}\n`);
