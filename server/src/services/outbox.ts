@@ -46,6 +46,12 @@ export interface BatchQuery {
 /** Most change rows planned in one go (a bigger backlog is planned over several ticks). */
 const PLAN_LIMIT = 2000;
 
+/** pg_try_advisory_xact_lock key of the planning step (any constant unique to the plugin). */
+const PLANNING_LOCK = 0x7265_7661; // "reva"
+
+/** Some change rows were planned by another instance first: this attempt rolls back, quietly. */
+class PlannedElsewhere extends Error {}
+
 const newBatchId = () => `msg_${randomUUID().replace(/-/g, '')}`;
 const toDate = (value: unknown) => (value instanceof Date ? value : new Date(value as string));
 
@@ -75,6 +81,40 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       .update({ [col('claimedBy')]: owner, [col('leaseUntil')]: leaseUntil })
       .returning('id');
     return rows.map((r: { id: number } | number) => (typeof r === 'number' ? r : r.id));
+  };
+
+  /**
+   * Plans pending changes into batches once the debounce window closes: no change for
+   * `debounceMs`, or the oldest has waited `maxWaitMs`. Returns when to look again if the
+   * window is still open, or undefined when nothing is pending.
+   */
+  const planRows = async (now: Date): Promise<{ planned: number; wakeAt?: Date }> => {
+    const settings = getService(strapi, 'settings').get();
+    const rows = (await changes().findMany({ orderBy: { id: 'asc' }, limit: PLAN_LIMIT })) as any[];
+    if (rows.length === 0) return { planned: 0 };
+    const times = rows.map((r) => toDate(r.recordedAt).getTime());
+    const quietAt = Math.max(...times) + settings.debounceMs;
+    const capAt = Math.min(...times) + settings.maxWaitMs;
+    if (now.getTime() < quietAt && now.getTime() < capAt) {
+      return { planned: 0, wakeAt: new Date(Math.min(quietAt, capAt)) };
+    }
+
+    const planned: Change[] = rows.map((r) => ({
+      uid: r.uid,
+      documentId: r.entryDocumentId,
+      action: r.action,
+      ...r.payload,
+    }));
+    const contents = await getService(strapi, 'planning').plan(planned);
+
+    const ids = rows.map((r) => r.id);
+    await strapi.db.transaction(async () => {
+      const { count } = await changes().deleteMany({ where: { id: { $in: ids } } });
+      // Another instance planned some of these rows meanwhile: roll back and let it be.
+      if (count !== ids.length) throw new PlannedElsewhere();
+      await insertBatches(contents, now);
+    });
+    return { planned: rows.length, wakeAt: rows.length === PLAN_LIMIT ? now : undefined };
   };
 
   const insertBatches = async (contents: BatchContent[], now: Date) => {
@@ -114,32 +154,20 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
      * window is still open, or undefined when nothing is pending.
      */
     async planPending(now: Date): Promise<{ planned: number; wakeAt?: Date }> {
-      const settings = getService(strapi, 'settings').get();
-      const rows = (await changes().findMany({ orderBy: { id: 'asc' }, limit: PLAN_LIMIT })) as any[];
-      if (rows.length === 0) return { planned: 0 };
-      const times = rows.map((r) => toDate(r.recordedAt).getTime());
-      const quietAt = Math.max(...times) + settings.debounceMs;
-      const capAt = Math.min(...times) + settings.maxWaitMs;
-      if (now.getTime() < quietAt && now.getTime() < capAt) {
-        return { planned: 0, wakeAt: new Date(Math.min(quietAt, capAt)) };
+      try {
+        if (strapi.db.dialect.client !== 'postgres') return await planRows(now);
+        // PostgreSQL, several instances: one plans at a time (a transaction-scoped advisory
+        // lock); the others go on delivering and find the batches at their next look.
+        return await strapi.db.transaction(async ({ trx }) => {
+          const { rows } = await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS locked', [PLANNING_LOCK]);
+          if (!rows[0]?.locked) return { planned: 0 };
+          return planRows(now);
+        });
+      } catch (error) {
+        // Rolled back as a whole: the rows stay for whoever planned them, or for the next look.
+        if (error instanceof PlannedElsewhere) return { planned: 0, wakeAt: new Date(now.getTime() + 100) };
+        throw error;
       }
-
-      const planned: Change[] = rows.map((r) => ({
-        uid: r.uid,
-        documentId: r.entryDocumentId,
-        action: r.action,
-        ...r.payload,
-      }));
-      const contents = await getService(strapi, 'planning').plan(planned);
-
-      const ids = rows.map((r) => r.id);
-      await strapi.db.transaction(async () => {
-        const { count } = await changes().deleteMany({ where: { id: { $in: ids } } });
-        // Another instance planned some of these rows meanwhile: roll back and let it be.
-        if (count !== ids.length) throw new Error('outbox: change rows were planned concurrently');
-        await insertBatches(contents, now);
-      });
-      return { planned: rows.length, wakeAt: rows.length === PLAN_LIMIT ? now : undefined };
     },
 
     /**
