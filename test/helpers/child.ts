@@ -17,6 +17,8 @@ export interface OutboxCounts {
 /** A Strapi process on a test database (test/helpers/strapi-child.js), driven over IPC. */
 export interface StrapiChild {
   process: ChildProcess;
+  /** With `deferBoot`: starts Strapi's boot (its modules are loaded already); else a no-op. */
+  boot(): void;
   /** Resolves once Strapi has loaded (its worker is running); rejects if the child dies first. */
   ready: Promise<{ pid: number; bootMs: number }>;
   /** Publishes an article; resolves with its documentId once the write has committed. */
@@ -31,7 +33,9 @@ export interface StrapiChild {
 }
 
 export interface ChildOptions extends BootOptions {
-  /** Rejects `ready` after this long (a Postgres boot under load is the slow case). */
+  /** Load modules and run Strapi's register phase, then wait for `boot()` to touch the database. */
+  deferBoot?: boolean;
+  /** Rejects `ready` after this long, counted from the boot (a Postgres boot under load is slow). */
   bootTimeoutMs?: number;
   /** Rejects a command after this long. */
   commandTimeoutMs?: number;
@@ -48,9 +52,9 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
 
 /** Starts a Strapi child process on `database` with the plugin config in `options`. */
 export function startStrapiChild(database: TestDatabase, options: ChildOptions = {}): StrapiChild {
-  const { bootTimeoutMs = 60_000, commandTimeoutMs = 30_000 } = options;
+  const { deferBoot = false, bootTimeoutMs = 60_000, commandTimeoutMs = 30_000 } = options;
   const child = fork(path.join(__dirname, 'strapi-child.js'), [], {
-    env: { ...process.env, ...testAppEnv(database, options), TEST_APP_DIR },
+    env: { ...process.env, ...testAppEnv(database, options), TEST_APP_DIR, STRAPI_CHILD_DEFER_BOOT: String(deferBoot) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   // Strapi logs to stdout, crashes go to stderr: one buffer keeps them in order.
@@ -59,10 +63,20 @@ export function startStrapiChild(database: TestDatabase, options: ChildOptions =
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
 
+  // send() to a child that just died emits 'error'; the 'exit' that follows fails what waits.
+  child.on('error', (error) => collect(Buffer.from(`\n[child.ts] ${error.message}\n`)));
+
   let gone: Error | undefined;
+  const waiting = new Map<number, { resolve: (reply: any) => void; reject: (error: Error) => void }>();
+  let settleReady!: { resolve: (info: { pid: number; bootMs: number }) => void; reject: (error: Error) => void };
+  const ready = new Promise<{ pid: number; bootMs: number }>((resolve, reject) => (settleReady = { resolve, reject }));
+  // A child killed before anyone awaited `ready` must not surface as an unhandled rejection.
+  ready.catch(() => undefined);
+
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
       gone = new Error(`strapi child ${child.pid} exited (${code ?? signal})${output ? `: ${output.slice(-2000)}` : ''}`);
+      settleReady.reject(gone);
       for (const { reject } of waiting.values()) reject(gone);
       waiting.clear();
       resolve();
@@ -70,14 +84,8 @@ export function startStrapiChild(database: TestDatabase, options: ChildOptions =
   );
 
   let nextId = 0;
-  const waiting = new Map<number, { resolve: (reply: any) => void; reject: (error: Error) => void }>();
-  let onReady!: (info: { pid: number; bootMs: number }) => void;
-  const ready = new Promise<{ pid: number; bootMs: number }>((resolve, reject) => {
-    onReady = resolve;
-    void exited.then(() => reject(gone));
-  });
   child.on('message', (message: any) => {
-    if (message.ready) return onReady({ pid: message.pid, bootMs: message.bootMs });
+    if (message.ready) return settleReady.resolve({ pid: message.pid, bootMs: message.bootMs });
     const pending = waiting.get(message.id);
     if (!pending) return;
     waiting.delete(message.id);
@@ -86,7 +94,7 @@ export function startStrapiChild(database: TestDatabase, options: ChildOptions =
   });
 
   const command = (cmd: string, args: Record<string, unknown> = {}) => {
-    if (gone) return Promise.reject(gone);
+    if (gone || !child.connected) return Promise.reject(gone ?? new Error(`strapi child ${child.pid} is gone`));
     const id = nextId++;
     const reply = new Promise<any>((resolve, reject) => waiting.set(id, { resolve, reject }));
     child.send({ id, cmd, ...args });
@@ -97,13 +105,21 @@ export function startStrapiChild(database: TestDatabase, options: ChildOptions =
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   };
-  const booted = withTimeout(ready, bootTimeoutMs, `strapi child ${child.pid} boot`);
-  // A child killed before anyone awaited `ready` must not surface as an unhandled rejection.
-  booted.catch(() => undefined);
+  let bootStarted = false;
+  const boot = () => {
+    if (bootStarted) return;
+    bootStarted = true;
+    // Counted from the boot, not the fork: a deferred child may wait a while before it.
+    const timer = setTimeout(() => settleReady.reject(new Error(`strapi child ${child.pid}: not booted within ${bootTimeoutMs} ms`)), bootTimeoutMs);
+    ready.catch(() => undefined).finally(() => clearTimeout(timer));
+    if (deferBoot && child.connected) child.send({ cmd: 'boot' });
+  };
+  if (!deferBoot) boot();
 
   return {
     process: child,
-    ready: booted,
+    boot,
+    ready,
     publish: async (slug) => (await command('publish', { slug })).documentId as string,
     async outbox() {
       const { changes, pending, logs } = await command('outbox');

@@ -8,9 +8,12 @@
 //   → { id, cmd: 'outbox' }         ← { id, ok: true, changes, pending, logs }
 //   → { id, cmd: 'stop' }           ← { id, ok: true }, then exits 0 after strapi.destroy()
 //   ← { ready: true, pid, bootMs } once loaded; { id, ok: false, error } when a command fails
+//
+// With STRAPI_CHILD_DEFER_BOOT=true it loads its modules and runs Strapi's register phase (no
+// database access there: about two thirds of a boot), then waits for { cmd: 'boot' } to
+// bootstrap (database, schema, the plugin's worker): a test can prepare the next process while
+// the previous one is still running, and still restart only after a kill.
 const { createStrapi } = require('@strapi/strapi');
-
-const started = Date.now();
 
 const send = (message) => {
   // The parent may be gone (it killed us, or crashed): nothing left to tell.
@@ -46,9 +49,16 @@ const commands = {
   // An orphan would keep the database busy for the next test: go when the parent goes.
   process.on('disconnect', () => process.exit(0));
 
+  let started = Date.now();
   const app = createStrapi({ appDir, distDir: appDir, autoReload: false, serveAdminPanel: false });
   app.log.level = process.env.STRAPI_LOG_LEVEL || 'error';
-  await app.load();
+  // app.load() is register() then bootstrap().
+  await app.register();
+  if (process.env.STRAPI_CHILD_DEFER_BOOT === 'true') {
+    await new Promise((resolve) => process.once('message', resolve));
+    started = Date.now();
+  }
+  await app.bootstrap();
 
   process.on('message', (message) => {
     const run = commands[message.cmd];
