@@ -24,6 +24,8 @@ export interface StrapiChild {
   /** Publishes an article; resolves with its documentId once the write has committed. */
   publish(slug: string): Promise<string>;
   outbox(): Promise<OutboxCounts>;
+  /** Slugs of every published article in the database. */
+  published(): Promise<string[]>;
   /** SIGKILL, then wait for the process to be gone. */
   kill(): Promise<void>;
   /** strapi.destroy() in the child (in-flight requests are released), then wait for its exit. */
@@ -41,6 +43,8 @@ export interface ChildOptions extends BootOptions {
   commandTimeoutMs?: number;
 }
 
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
   new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
@@ -57,9 +61,10 @@ export function startStrapiChild(database: TestDatabase, options: ChildOptions =
     env: { ...process.env, ...testAppEnv(database, options), TEST_APP_DIR, STRAPI_CHILD_DEFER_BOOT: String(deferBoot) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  // Strapi logs to stdout, crashes go to stderr: one buffer keeps them in order.
+  // Strapi logs to stdout, crashes go to stderr: one buffer keeps them in order, without the
+  // colour codes Strapi's logger writes even to a pipe.
   let output = '';
-  const collect = (chunk: Buffer) => (output = (output + chunk).slice(-200_000));
+  const collect = (chunk: Buffer) => (output = (output + String(chunk).replace(ANSI_COLOUR, '')).slice(-200_000));
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
 
@@ -125,6 +130,7 @@ export function startStrapiChild(database: TestDatabase, options: ChildOptions =
       const { changes, pending, logs } = await command('outbox');
       return { changes, pending, logs };
     },
+    published: async () => (await command('published')).slugs as string[],
     kill,
     async stop() {
       if (!gone) await command('stop').catch(() => undefined);

@@ -6,6 +6,7 @@
 //
 //   → { id, cmd: 'publish', slug }  ← { id, ok: true, documentId }   a published article
 //   → { id, cmd: 'outbox' }         ← { id, ok: true, changes, pending, logs }
+//   → { id, cmd: 'published' }      ← { id, ok: true, slugs }           every published article
 //   → { id, cmd: 'stop' }           ← { id, ok: true }, then exits 0 after strapi.destroy()
 //   ← { ready: true, pid, bootMs } once loaded; { id, ok: false, error } when a command fails
 //
@@ -34,6 +35,12 @@ const commands = {
       pending: await query('plugin::revalidation.batch').count({ where: { state: 'pending' } }),
       logs: await query('plugin::revalidation.log').count({}),
     };
+  },
+  async published(app) {
+    const rows = await app.db
+      .query('api::article.article')
+      .findMany({ where: { publishedAt: { $notNull: true } }, select: ['slug'] });
+    return { slugs: rows.map((row) => row.slug) };
   },
   async stop(app) {
     await app.destroy();
