@@ -7,6 +7,8 @@ export interface DeliveryStats {
   batches: number;
   /** path → how many times it arrived. */
   receipts: Map<string, number>;
+  /** path → when it first arrived (epoch ms). */
+  firstArrival: Map<string, number>;
   /** Arrivals of a path beyond its first. */
   duplicates: number;
   /** Requests whose `webhook-id` had arrived before: a redelivery a receiver can recognise. */
@@ -22,6 +24,7 @@ const idOf = (r: ReceivedRequest) => String(r.headers['webhook-id']);
 
 export function deliveryStats(requests: ReceivedRequest[]): DeliveryStats {
   const receipts = new Map<string, number>();
+  const firstArrival = new Map<string, number>();
   const firstId = new Map<string, string>();
   const arrivals = new Map<string, number[]>();
   let duplicates = 0;
@@ -35,8 +38,10 @@ export function deliveryStats(requests: ReceivedRequest[]): DeliveryStats {
     for (const path of pathsOf(request)) {
       const seen = receipts.get(path) ?? 0;
       receipts.set(path, seen + 1);
-      if (seen === 0) firstId.set(path, id);
-      else {
+      if (seen === 0) {
+        firstId.set(path, id);
+        firstArrival.set(path, request.receivedAt);
+      } else {
         duplicates++;
         if (firstId.get(path) !== id) freshIdDuplicates.push(path);
       }
@@ -46,6 +51,7 @@ export function deliveryStats(requests: ReceivedRequest[]): DeliveryStats {
     requests: requests.length,
     batches: arrivals.size,
     receipts,
+    firstArrival,
     duplicates,
     sameIdRedeliveries,
     freshIdDuplicates,
