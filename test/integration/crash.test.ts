@@ -2,7 +2,7 @@
  * Crash safety: a Strapi process SIGKILLed after a write returned loses nothing; the next boot
  * delivers it, with the same batch id if the batch already existed.
  */
-import { startCrashChild } from '../helpers/child';
+import { startStrapiChild } from '../helpers/child';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { receivedPaths, TEST_SECRET } from '../helpers/revalidation';
@@ -32,8 +32,9 @@ describe('a Strapi process killed after a write', () => {
 
   it('before planning → restarted with load() alone, delivered within debounce + 2 s', async () => {
     // The child would wait a minute before planning: it is killed long before that.
-    const child = startCrashChild(database, 'after-crash', { config: config({ debounceMs: 60_000, maxWaitMs: 60_000 }) });
-    await child.wrote;
+    const child = startStrapiChild(database, { config: config({ debounceMs: 60_000, maxWaitMs: 60_000 }) });
+    await child.ready;
+    await child.publish('after-crash');
     await child.kill();
     expect(receiver.requests).toEqual([]);
 
@@ -54,8 +55,9 @@ describe('a Strapi process killed after a write', () => {
       if (receiver.requests.indexOf(request) === 0) await held;
       return { status: 200 };
     });
-    const child = startCrashChild(database, 'in-flight', { config: config({ debounceMs: 50, maxWaitMs: 100 }) });
-    await child.wrote;
+    const child = startStrapiChild(database, { config: config({ debounceMs: 50, maxWaitMs: 100 }) });
+    await child.ready;
+    await child.publish('in-flight');
     await receiver.waitFor((r) => r.length === 1, 10_000);
     await child.kill();
     release();
