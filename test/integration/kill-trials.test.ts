@@ -163,15 +163,15 @@ describe('Strapi processes SIGKILLed at random moments, one database', () => {
       const leftToLast = expected.filter((path) => (stats.firstArrival.get(path) ?? Infinity) >= finalBootAt).length;
       const seconds = Math.round((Date.now() - started) / 1000);
       const client = database.client;
-      const sameId = stats.duplicates - stats.freshIdDuplicates.length;
       const avgBoot = (bootTimes.reduce((a, b) => a + b, 0) / bootTimes.length / 1000).toFixed(1);
       process.stdout.write(
         `kill-trials [${client}]: ${TRIALS} trials, ${acknowledged.length} committed writes, ${lost.length} lost, ` +
-          `${stats.duplicates} duplicate deliveries (${sameId} with the same webhook-id), ${seconds} s\n` +
+          `${stats.duplicateRequests} duplicate deliveries (${stats.sameIdRedeliveries} with the same webhook-id), ${seconds} s\n` +
           `kill-trials [${client}]: seed ${SEED} (KILL_TRIALS_SEED=${SEED} replays the plan); kills ` +
           Object.entries(phases).map(([phase, n]) => `${n} ${phase}`).join(', ') +
           `; ${committed.length - acknowledged.length} unacknowledged writes committed; ${leftToLast} paths first delivered by the last restart; ` +
-          `${stats.requests} requests, ${stats.batches} batches; child boot ${avgBoot} s on average\n`
+          `${stats.requests} requests, ${stats.batches} batches, ${stats.duplicatePaths} path arrivals beyond the first; ` +
+          `child boot ${avgBoot} s on average\n`
       );
       if (lost.length || !drained) {
         // What the outbox still holds tells a lost write from a slow one.
