@@ -19,6 +19,8 @@ const DEBOUNCE_MS = 200;
 const MAX_WAIT_MS = 1000;
 /** The receiver answers after 0–300 ms, so some kills land with a request in flight. */
 const LATENCY_MAX_MS = 300;
+/** A dead process's lease (worker.ts LEASE_MS, 10 s) must run out first; then planning, a margin. */
+const FINAL_WAIT_MS = 10_000 + MAX_WAIT_MS + 10_000;
 
 /**
  * When a trial's process is killed, counted from its first or its last acknowledged write: a
@@ -33,8 +35,6 @@ function killPlan(random: () => number): { from: 'first' | 'last'; delay: number
   if (stage < 0.6) return { from: 'last', delay: DEBOUNCE_MS + Math.floor(u * 100) }; // planning, claim
   return { from: 'last', delay: DEBOUNCE_MS + 100 + Math.floor(u * (LATENCY_MAX_MS + 300)) }; // request, after
 }
-/** A dead process's lease (worker.ts LEASE_MS, 10 s) must run out first; then planning, a margin. */
-const FINAL_WAIT_MS = 10_000 + MAX_WAIT_MS + 10_000;
 
 type Phase = 'in the debounce window' | 'after it, before a request' | 'with a request in flight' | 'after delivery';
 
