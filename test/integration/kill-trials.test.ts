@@ -19,11 +19,22 @@ const DEBOUNCE_MS = 200;
 const MAX_WAIT_MS = 1000;
 /** The receiver answers after 0–300 ms, so some kills land with a request in flight. */
 const LATENCY_MAX_MS = 300;
-/** Kills land up to this long after a trial's first acknowledged write: across the debounce
- * window, planning, the request and after it. */
-const KILL_SPREAD_MS = 900;
 /** A dead process's lease (worker.ts LEASE_MS, 10 s) must run out first; then planning, a margin. */
 const FINAL_WAIT_MS = 10_000 + MAX_WAIT_MS + 10_000;
+
+/**
+ * When a trial's process is killed, counted from its first or its last acknowledged write: a
+ * seeded mix aimed at each stage (planning starts about DEBOUNCE_MS after the last write and
+ * takes tens of milliseconds, so it gets a narrow window of its own).
+ */
+function killPlan(random: () => number): { from: 'first' | 'last'; delay: number } {
+  const stage = random();
+  const u = random();
+  if (stage < 0.15) return { from: 'first', delay: Math.floor(u * 150) }; // later writes in flight
+  if (stage < 0.4) return { from: 'last', delay: Math.floor(u * DEBOUNCE_MS) }; // debounce window
+  if (stage < 0.6) return { from: 'last', delay: DEBOUNCE_MS + Math.floor(u * 100) }; // planning, claim
+  return { from: 'last', delay: DEBOUNCE_MS + 100 + Math.floor(u * (LATENCY_MAX_MS + 300)) }; // request, after
+}
 
 type Phase = 'in the debounce window' | 'after it, before a request' | 'with a request in flight' | 'after delivery';
 
@@ -95,12 +106,19 @@ describe('Strapi processes SIGKILLed at random moments, one database', () => {
       bootTimes.push((await child.ready).bootMs);
       if (trial + prepared.length + 1 < TRIALS) prepared.push(prepare());
       const slugs = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => `t${trial}-${i}`);
-      const delay = Math.floor(random() * KILL_SPREAD_MS);
+      const plan = killPlan(random);
 
-      // Writes go one after another; the kill timer starts at the first acknowledgement, so some
-      // kills land while a later write is still in flight (that one is not counted).
+      // Writes go one after another. A kill timed from the first acknowledgement may land while a
+      // later write is in flight: that write is not counted (but must arrive if it committed).
       let killing = false;
       let killed: Promise<number> | undefined;
+      const killAfter = (delay: number) =>
+        sleep(delay).then(async () => {
+          killing = true;
+          const at = Date.now();
+          await child.kill();
+          return at;
+        });
       let lastWriteAt = 0;
       for (const slug of slugs) {
         try {
@@ -111,14 +129,10 @@ describe('Strapi processes SIGKILLed at random moments, one database', () => {
         }
         lastWriteAt = Date.now();
         acknowledged.push(slug);
-        killed ??= sleep(delay).then(async () => {
-          killing = true;
-          const at = Date.now();
-          await child.kill();
-          return at;
-        });
+        if (plan.from === 'first') killed ??= killAfter(plan.delay);
       }
-      phases[phaseAt(await killed!, lastWriteAt, slugs)]++;
+      killed ??= killAfter(plan.delay);
+      phases[phaseAt(await killed, lastWriteAt, slugs)]++;
     }
 
     // The last restart: in this process, so the outbox and the articles can be read directly.
@@ -149,15 +163,15 @@ describe('Strapi processes SIGKILLed at random moments, one database', () => {
       const leftToLast = expected.filter((path) => (stats.firstArrival.get(path) ?? Infinity) >= finalBootAt).length;
       const seconds = Math.round((Date.now() - started) / 1000);
       const client = database.client;
-      const sameId = stats.duplicates - stats.freshIdDuplicates.length;
       const avgBoot = (bootTimes.reduce((a, b) => a + b, 0) / bootTimes.length / 1000).toFixed(1);
       process.stdout.write(
         `kill-trials [${client}]: ${TRIALS} trials, ${acknowledged.length} committed writes, ${lost.length} lost, ` +
-          `${stats.duplicates} duplicate deliveries (${sameId} with the same webhook-id), ${seconds} s\n` +
+          `${stats.duplicateRequests} duplicate deliveries (${stats.sameIdRedeliveries} with the same webhook-id), ${seconds} s\n` +
           `kill-trials [${client}]: seed ${SEED} (KILL_TRIALS_SEED=${SEED} replays the plan); kills ` +
           Object.entries(phases).map(([phase, n]) => `${n} ${phase}`).join(', ') +
           `; ${committed.length - acknowledged.length} unacknowledged writes committed; ${leftToLast} paths first delivered by the last restart; ` +
-          `${stats.requests} requests, ${stats.batches} batches; child boot ${avgBoot} s on average\n`
+          `${stats.requests} requests, ${stats.batches} batches, ${stats.duplicatePaths} path arrivals beyond the first; ` +
+          `child boot ${avgBoot} s on average\n`
       );
       if (lost.length || !drained) {
         // What the outbox still holds tells a lost write from a slow one.
