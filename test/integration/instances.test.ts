@@ -120,15 +120,16 @@ describe('two Strapi processes on one database', () => {
       `${label()} both alive: ${wa.acknowledged.length + wb.acknowledged.length} writes in ${(wroteIn / 1000).toFixed(1)} s, ` +
         `${stats.batches} batches, ${stats.requests} requests, ${stats.repeatedIds.size} webhook-ids sent twice, ` +
         `${stats.duplicatePaths} duplicate paths, ${lost.length} lost, all delivered after ${(deliveredIn / 1000).toFixed(1)} s; ` +
-        `${errors.length} error lines logged (${errors.filter((l) => l.includes('planned concurrently')).length} planning conflicts)\n`
+        `${errors.length} error lines logged\n`
     );
-    const unexpected = errors.filter((l) => !l.includes('planned concurrently'));
-    if (unexpected.length) process.stdout.write(`${label()} errors logged:\n${unexpected.slice(0, 20).join('\n')}\n`);
+    if (errors.length) process.stdout.write(`${label()} errors logged:\n${errors.slice(0, 20).join('\n')}\n`);
 
     expect({ failed: [...wa.failed, ...wb.failed].slice(0, 5), lost, drained: isDrained }).toEqual({ failed: [], lost: [], drained: true });
     // Nothing crashed, so no lease ran out: a second send of any batch is a bug.
     expect([...stats.repeatedIds.keys()]).toEqual([]);
     expect(stats.duplicatePaths).toBe(0);
+    // Two instances planning at once is normal operation, not an error (one rolls back quietly).
+    expect(errors.slice(0, 5)).toEqual([]);
   }, 300_000);
 
   it('one SIGKILLed mid-run: the other finishes, repeats only what was sent before the kill', async () => {
@@ -168,7 +169,7 @@ describe('two Strapi processes on one database', () => {
         `(${repeatedAfterKill.length} first sent after the kill), ${stats.duplicatePaths} duplicate paths, ${lost.length} lost, ` +
         `all delivered ${(deliveredIn / 1000).toFixed(1)} s after the kill\n`
     );
-    const unexpected = errorLines(a).filter((l) => !l.includes('planned concurrently'));
+    const unexpected = errorLines(a);
     if (unexpected.length) process.stdout.write(`${label()} errors logged by the survivor:\n${unexpected.slice(0, 20).join('\n')}\n`);
 
     expect({ failedOnSurvivor: wa.failed.slice(0, 5), lost, drained: isDrained }).toEqual({ failedOnSurvivor: [], lost: [], drained: true });
