@@ -59,6 +59,26 @@ describe('POST /revalidation/preview', () => {
     expect(JSON.stringify(res.body.error)).toContain(word);
   });
 
+  it('answers 403 to an admin who may preview but not read the type in the Content Manager', async () => {
+    const roles = w.app.strapi.service('admin::role');
+    const role = await roles.create({ name: 'Previewer', description: 'preview, no content' });
+    await roles.assignPermissions(role.id, [{ action: 'plugin::revalidation.preview', subject: null, properties: {}, conditions: [] }]);
+    const user = { email: 'previewer@example.com', password: 'Previewer-password-1', firstname: 'Pre', lastname: 'Viewer' };
+    await w.app.strapi.service('admin::user').create({ ...user, isActive: true, registrationToken: null, roles: [role.id] });
+    const login = await w.app.http().post('/admin/login').send({ email: user.email, password: user.password });
+    const auth = { Authorization: `Bearer ${login.body.data.token}` };
+    const denied = await w.app.http().post('/revalidation/preview').set(auth).send({ uid: AUTHOR, documentId: w.ids.ann });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toMatch(/may not read api::author\.author/);
+
+    await roles.assignPermissions(role.id, [
+      { action: 'plugin::revalidation.preview', subject: null, properties: {}, conditions: [] },
+      { action: 'plugin::content-manager.explorer.read', subject: AUTHOR, properties: { fields: ['name', 'slug'] }, conditions: [] },
+    ]);
+    const allowed = await w.app.http().post('/revalidation/preview').set(auth).send({ uid: AUTHOR, documentId: w.ids.ann });
+    expect(allowed.status).toBe(200);
+  });
+
   it('answers 401 without an admin token', async () => {
     const res = await w.app.http().post('/revalidation/preview').send({ uid: AUTHOR, documentId: w.ids.ann });
     expect(res.status).toBe(401);

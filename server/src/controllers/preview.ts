@@ -6,6 +6,7 @@ import type { PreviewAction } from '../services/manual';
 import { validate } from './validate';
 
 const ACTIONS: PreviewAction[] = ['publish', 'update', 'unpublish', 'delete'];
+const CM_READ = 'plugin::content-manager.explorer.read';
 
 const bodySchema = yup
   .object({
@@ -25,6 +26,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     );
     if (!strapi.contentType(body.uid as any)) {
       throw new errors.ValidationError(`uid: no content type "${body.uid}"`, { field: 'uid' });
+    }
+    // A preview shows the entry's and its dependents' slugs: only for who may read the type.
+    // (A PolicyError: Strapi replaces any other ForbiddenError's message with "Forbidden".)
+    if (!ctx.state.userAbility?.can(CM_READ, body.uid)) {
+      throw new errors.PolicyError(`you may not read ${body.uid} in the Content Manager`);
     }
     if (!getService(strapi, 'settings').isTracked(body.uid)) {
       throw new errors.ValidationError(`uid: ${body.uid} has no rule and no page shows it`, { field: 'uid' });

@@ -188,8 +188,8 @@ describe('worker timing (fake timers)', () => {
   });
 
   it('declares the batch dead when the next retry would fall past the maximum age', async () => {
-    // Queued 59 min 59 s ago with a 1 h maximum: a retry ~1 s later would be too late.
-    const { worker, calls } = setup({ enqueuedAt: NOW - 3599_000, result: { outcome: { kind: 'retry' }, durationMs: 5 } });
+    // Queued 59 min 59.5 s ago with a 1 h maximum: the first retry (0.8–1.2 s) would be too late.
+    const { worker, calls } = setup({ enqueuedAt: NOW - 3599_500, result: { outcome: { kind: 'retry' }, durationMs: 5 } });
     worker.start();
     await jest.advanceTimersByTimeAsync(1);
     await flush();
