@@ -25,6 +25,8 @@ export interface TestStrapi {
   http: () => supertest.Agent;
   /** A JWT of a super admin (created once), for `Authorization: Bearer` on admin routes. */
   adminToken(): Promise<string>;
+  /** A JWT of a new admin user holding only `roleId` (permission tests). */
+  adminTokenForRole(roleId: number, name: string): Promise<string>;
   /** A full-access content-API token (created once). */
   apiToken(): Promise<string>;
   /** Destroys Strapi; drops the database unless `keepDatabase`. */
@@ -83,6 +85,13 @@ export async function bootStrapi(options: BootOptions = {}): Promise<TestStrapi>
       if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${res.text}`);
       adminJwt = res.body.data.token as string;
       return adminJwt;
+    },
+    async adminTokenForRole(roleId: number, name: string) {
+      const user = { email: `${name}@example.com`, password: `${name}-Password-1`, firstname: name, lastname: 'Test' };
+      await strapi.service('admin::user').create({ ...user, isActive: true, registrationToken: null, roles: [roleId] });
+      const res = await http().post('/admin/login').send({ email: user.email, password: user.password });
+      if (res.status !== 200) throw new Error(`admin login of ${user.email} failed: ${res.status} ${res.text}`);
+      return res.body.data.token as string;
     },
     async apiToken() {
       if (apiKey) return apiKey;

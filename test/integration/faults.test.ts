@@ -220,11 +220,7 @@ describe('the fault table', () => {
 
   it('an editor without the plugin’s permissions can neither read batches nor replay them', async () => {
     const editorRole = await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } });
-    const editor = { email: 'editor@example.com', password: 'Editor-password-1', firstname: 'Ed', lastname: 'Itor' };
-    await app.strapi.service('admin::user').create({ ...editor, isActive: true, registrationToken: null, roles: [editorRole.id] });
-    const login = await app.http().post('/admin/login').send({ email: editor.email, password: editor.password });
-    expect(login.status).toBe(200);
-    const auth = { Authorization: `Bearer ${login.body.data.token}` };
+    const auth = { Authorization: `Bearer ${await app.adminTokenForRole(editorRole.id, 'editor')}` };
     expect((await app.http().get('/revalidation/batches').set(auth)).status).toBe(403);
     expect((await app.http().get('/revalidation/targets').set(auth)).status).toBe(403);
     expect((await app.http().post('/revalidation/batches/replay').set(auth).send({ since: startedAt.toISOString() })).status).toBe(403);

@@ -63,10 +63,7 @@ describe('POST /revalidation/preview', () => {
     const roles = w.app.strapi.service('admin::role');
     const role = await roles.create({ name: 'Previewer', description: 'preview, no content' });
     await roles.assignPermissions(role.id, [{ action: 'plugin::revalidation.preview', subject: null, properties: {}, conditions: [] }]);
-    const user = { email: 'previewer@example.com', password: 'Previewer-password-1', firstname: 'Pre', lastname: 'Viewer' };
-    await w.app.strapi.service('admin::user').create({ ...user, isActive: true, registrationToken: null, roles: [role.id] });
-    const login = await w.app.http().post('/admin/login').send({ email: user.email, password: user.password });
-    const auth = { Authorization: `Bearer ${login.body.data.token}` };
+    const auth = { Authorization: `Bearer ${await w.app.adminTokenForRole(role.id, 'previewer')}` };
     const denied = await w.app.http().post('/revalidation/preview').set(auth).send({ uid: AUTHOR, documentId: w.ids.ann });
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toMatch(/may not read api::author\.author/);

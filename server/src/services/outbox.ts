@@ -148,11 +148,7 @@ export const createOutboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /**
-     * Plans pending changes into batches once the debounce window closes: no change for
-     * `debounceMs`, or the oldest has waited `maxWaitMs`. Returns when to look again if the
-     * window is still open, or undefined when nothing is pending.
-     */
+    /** planRows, one instance at a time on PostgreSQL. */
     async planPending(now: Date): Promise<{ planned: number; wakeAt?: Date }> {
       try {
         if (strapi.db.dialect.client !== 'postgres') return await planRows(now);

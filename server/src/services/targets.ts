@@ -28,10 +28,16 @@ export interface GoneMark {
 }
 
 const STORE_KEY = 'gone-targets';
+/**
+ * How often the disabled targets are re-read. The worker ticks after every finished request:
+ * a store read each time would sit on the hot path. Another instance's 410 is seen this late.
+ */
+const REFRESH_EVERY_MS = 5_000;
 
 export const createTargetsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const circuits = new Map<string, Circuit>();
   let gone: Record<string, GoneMark> = {};
+  let refreshedAt = -Infinity;
 
   const policy = () => getService(strapi, 'settings').get().circuit;
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
@@ -44,8 +50,10 @@ export const createTargetsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /** Re-reads the disabled targets (another instance may have disabled or re-enabled one). */
-    async refresh() {
+    async refresh(now: number) {
+      if (now - refreshedAt < REFRESH_EVERY_MS) return;
       gone = await readGone();
+      refreshedAt = now;
     },
 
     isGone(name: string): boolean {

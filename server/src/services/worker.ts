@@ -121,7 +121,7 @@ export const createWorkerService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!stopped) strapi.log.error(`${LOG_PREFIX} planning: ${(error as Error).message}`);
       }
       try {
-        await targets().refresh();
+        await targets().refresh(Date.now());
         const wake = await claimAndStart();
         if (wake !== undefined) next = Math.min(next, wake);
       } catch (error) {
